@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs';
+import pino, { type Logger } from 'pino';
+import { createArgon2Hasher } from './adapters/argon2-hasher.js';
+import type { Config } from './config/config.js';
+import { systemContext } from './core/auth.js';
+import { systemClock } from './core/clock.js';
+import { type Core, createCore } from './core/index.js';
+import type { GeoLocator, PasswordHasher } from './core/ports.js';
+import { sweepEndedSessions } from './core/sweep.js';
+import { buildHttp } from './server/http.js';
+import { createMetrics } from './server/metrics.js';
+import { openStore } from './storage/index.js';
+
+export const version: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** Secrets never reach the logs, whatever a log call is handed. */
+const redact = ['req.headers.authorization', 'headers.authorization', '*.password', '*.secret', '*.token', '*.client_secret', '*.bootstrapToken'];
+
+export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
+  return pino({ level, redact, base: { service: 'sessiond' } }, destination ?? process.stdout);
+}
+
+export interface AppOptions {
+  logger?: Logger;
+  hasher?: PasswordHasher;
+  /** CLI local mode only: act as the system for requests without credentials. */
+  localAdmin?: boolean;
+}
+
+/** The composition root: storage, core, surfaces and background work, from one config. */
+export async function createApp(config: Config, o: AppOptions = {}) {
+  const logger = o.logger ?? createLogger(config.logLevel);
+  const store = await openStore({
+    dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
+    activityFlushMs: config.activityFlushMs,
+    sqliteSynchronous: config.sqliteSynchronous,
+    onError: (err) => logger.error({ err }, 'writing session activity failed; will retry'),
+  });
+  let geo: GeoLocator | null = null;
+  if (config.geoipDb) geo = await (await import('./adapters/geoip.js')).openGeoIp(config.geoipDb);
+  const hasher = o.hasher ?? (await createArgon2Hasher({ memoryKiB: config.argon2MemoryKiB, timeCost: config.argon2TimeCost, parallelism: 1 }));
+  const core: Core = createCore({
+    store,
+    clock: systemClock,
+    hasher,
+    geo,
+    revokeSessionsOnPasswordChange: config.revokeSessionsOnPasswordChange,
+  });
+  await core.start();
+  const bootstrap = await core.credentials.ensureBootstrap(config.bootstrapToken);
+  const metrics = createMetrics();
+  const http = await buildHttp({ core, config, logger, metrics, version, defaultAuth: o.localAdmin ? systemContext : null });
+
+  let sweepTimer: NodeJS.Timeout | null = null;
+  const sweep = async () => {
+    const n = await sweepEndedSessions(core, { retentionSeconds: config.sessionRetentionSeconds, batchSize: config.sweepBatchSize, maxBatches: 100 });
+    metrics.swept.inc(n);
+    if (n > 0) logger.info({ deleted: n }, 'expiry sweep deleted ended sessions');
+    return n;
+  };
+
+  let stopping: Promise<void> | null = null;
+  return {
+    core,
+    store,
+    logger,
+    http,
+    /** The secret of a newly created bootstrap credential (first start without SESSIOND_BOOTSTRAP_TOKEN), else null. */
+    bootstrapSecret: bootstrap.secret,
+    sweep,
+    /** Listens on the configured address; returns the URL. */
+    async listen(): Promise<string> {
+      const address = await http.app.listen({ host: config.host, port: config.port });
+      sweepTimer = setInterval(() => void sweep().catch((err) => logger.error({ err }, 'expiry sweep failed')), config.sweepIntervalSeconds * 1000);
+      sweepTimer.unref();
+      return address;
+    },
+    /**
+     * Graceful stop: refuse new connections, let in-flight requests finish (closing idle
+     * HTTP/1.1 and HTTP/2 connections at once), flush pending writes, close storage.
+     */
+    stop(): Promise<void> {
+      stopping ??= (async () => {
+        if (sweepTimer) clearInterval(sweepTimer);
+        const dual = http.dual();
+        dual?.drain();
+        const force = setTimeout(() => dual?.destroyAll(), config.shutdownTimeoutMs);
+        force.unref();
+        await http.app.close();
+        clearTimeout(force);
+        await store.close();
+      })();
+      return stopping;
+    },
+  };
+}
+
+export type SessiondApp = Awaited<ReturnType<typeof createApp>>;

@@ -1,0 +1,119 @@
+import Type, { type Static, type TSchema } from 'typebox';
+import { validator } from '../core/validate.js';
+
+/**
+ * The one configuration schema: every option, its environment variable, default and
+ * meaning. `sessiond serve --help` and docs/configuration.md are generated from it.
+ */
+const options = {
+  host: opt('SESSIOND_HOST', Type.String({ minLength: 1, default: '127.0.0.1' }), 'Address to listen on.'),
+  port: opt('SESSIOND_PORT', Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }), 'Port for HTTP/1.1 and h2c (0 = any free port).'),
+  dataDir: opt('SESSIOND_DATA_DIR', Type.String({ minLength: 1, default: './data' }), 'Directory of the embedded SQLite database.'),
+  databaseUrl: opt('SESSIOND_DATABASE_URL', Type.Optional(Type.String({ minLength: 1 })), 'postgres://… selects PostgreSQL instead of SQLite.'),
+  redisUrl: opt('SESSIOND_REDIS_URL', Type.Optional(Type.String({ minLength: 1 })), 'redis://… adds a shared cache (multi-node).'),
+  bootstrapToken: opt(
+    'SESSIOND_BOOTSTRAP_TOKEN',
+    Type.Optional(Type.String({ minLength: 1 })),
+    "Secret of the instance-admin credential with client id 'bootstrap'; without it the first start creates one and prints it once.",
+  ),
+  geoipDb: opt('SESSIOND_GEOIP_DB', Type.Optional(Type.String({ minLength: 1 })), 'Path of a MaxMind City/Country .mmdb file for country and city.'),
+  logLevel: opt(
+    'SESSIOND_LOG_LEVEL',
+    Type.Union(
+      [
+        Type.Literal('fatal'),
+        Type.Literal('error'),
+        Type.Literal('warn'),
+        Type.Literal('info'),
+        Type.Literal('debug'),
+        Type.Literal('trace'),
+        Type.Literal('silent'),
+      ],
+      { default: 'info' },
+    ),
+    'Log level of the JSON logs on stdout.',
+  ),
+  bodyLimitBytes: opt('SESSIOND_BODY_LIMIT_BYTES', Type.Integer({ minimum: 1024, maximum: 10_485_760, default: 65_536 }), 'Largest request body accepted.'),
+  activityFlushMs: opt(
+    'SESSIOND_ACTIVITY_FLUSH_MS',
+    Type.Integer({ minimum: 50, maximum: 60_000, default: 1000 }),
+    'How often last-activity times are written (write-behind); also how stale they may be after a crash.',
+  ),
+  sqliteSynchronous: opt(
+    'SESSIOND_SQLITE_SYNCHRONOUS',
+    Type.Union([Type.Literal('FULL'), Type.Literal('NORMAL')], { default: 'FULL' }),
+    'FULL: acknowledged writes survive power loss; NORMAL: they survive a process crash (faster writes).',
+  ),
+  sessionRetentionSeconds: opt(
+    'SESSIOND_SESSION_RETENTION_SECONDS',
+    Type.Integer({ minimum: 0, maximum: 31_536_000, default: 604_800 }),
+    'How long ended sessions are kept (their tokens answer with the end reason) before the sweep deletes them.',
+  ),
+  sweepIntervalSeconds: opt('SESSIOND_SWEEP_INTERVAL_SECONDS', Type.Integer({ minimum: 1, maximum: 86_400, default: 300 }), 'How often the expiry sweep runs.'),
+  sweepBatchSize: opt('SESSIOND_SWEEP_BATCH_SIZE', Type.Integer({ minimum: 1, maximum: 100_000, default: 1000 }), 'Sessions deleted per sweep batch.'),
+  revokeSessionsOnPasswordChange: opt(
+    'SESSIOND_REVOKE_ON_PASSWORD_CHANGE',
+    Type.Boolean({ default: true }),
+    "A password change ends the user's other sessions (OWASP ASVS V7.4.3).",
+  ),
+  argon2MemoryKiB: opt(
+    'SESSIOND_ARGON2_MEMORY_KIB',
+    Type.Integer({ minimum: 1024, maximum: 4_194_304, default: 19_456 }),
+    'argon2id memory cost (OWASP: 19 MiB).',
+  ),
+  argon2TimeCost: opt('SESSIOND_ARGON2_TIME_COST', Type.Integer({ minimum: 1, maximum: 100, default: 2 }), 'argon2id iterations (OWASP: 2).'),
+  shutdownTimeoutMs: opt(
+    'SESSIOND_SHUTDOWN_TIMEOUT_MS',
+    Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000 }),
+    'Longest wait for in-flight requests on SIGTERM.',
+  ),
+  trustProxy: opt('SESSIOND_TRUST_PROXY', Type.Boolean({ default: false }), 'Take the client IP from X-Forwarded-For (behind a load balancer).'),
+};
+
+function opt<T extends TSchema>(env: string, schema: T, description: string) {
+  return { env, schema, description };
+}
+
+type Options = typeof options;
+const ConfigSchema = Type.Object(Object.fromEntries(Object.entries(options).map(([k, o]) => [k, o.schema])) as { [K in keyof Options]: Options[K]['schema'] }, {
+  additionalProperties: false,
+});
+export type Config = Static<typeof ConfigSchema>;
+const check = validator(ConfigSchema);
+
+/** Rows for docs and `--help`: variable, default, meaning. */
+export function configTable(): { env: string; default: string; description: string }[] {
+  return Object.values(options).map((o) => ({
+    env: o.env,
+    default: 'default' in o.schema ? String((o.schema as { default: unknown }).default) : '(unset)',
+    description: o.description,
+  }));
+}
+
+/**
+ * Reads the configuration from environment variables plus explicit overrides, applies
+ * defaults, and fails fast with every problem named.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const raw: Record<string, unknown> = {};
+  for (const [key, o] of Object.entries(options)) {
+    const v = env[o.env];
+    if (v !== undefined && v !== '') raw[key] = coerce(v, o.schema);
+    else if ('default' in o.schema) raw[key] = (o.schema as { default: unknown }).default;
+  }
+  for (const [k, v] of Object.entries(overrides)) if (v !== undefined) raw[k] = v;
+  const issues = check.issues(raw);
+  if (issues.length) {
+    const lines = issues.map((i) => `  ${options[i.field as keyof Options]?.env ?? i.field}: ${i.message}`);
+    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return raw as Config;
+}
+
+function coerce(v: string, schema: TSchema): unknown {
+  const type = (schema as { type?: string }).type;
+  if (type === 'integer' || type === 'number') return /^-?\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : v;
+  if (type === 'boolean')
+    return ['1', 'true', 'yes', 'on'].includes(v.toLowerCase()) ? true : ['0', 'false', 'no', 'off'].includes(v.toLowerCase()) ? false : v;
+  return v;
+}

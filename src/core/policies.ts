@@ -1,0 +1,140 @@
+import { type AuthContext, requirePermission, targetOrganization } from './auth.js';
+import type { Clock } from './clock.js';
+import { DomainError } from './errors.js';
+import { applyPatch, defaultPolicy, effectivePolicy, type Policy, type PolicyPatch, parsePolicy, parsePolicyPatch, policyDiff } from './policy.js';
+import type { Store } from './ports.js';
+
+/**
+ * Holds the instance policy and organization overrides in memory (they are read on
+ * every validation) and writes changes through to the store with an event.
+ * `reload()` picks up changes made by another node.
+ */
+export class PolicyService {
+  private instance: Policy = { ...defaultPolicy };
+  private overrides = new Map<string, PolicyPatch>();
+  private effectiveCache = new Map<string, Policy>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Loads the stored policies, storing the defaults on first start. */
+  async reload(): Promise<void> {
+    const stored = await this.store.getInstancePolicy();
+    if (!stored) await this.store.putInstancePolicy({ ...defaultPolicy });
+    this.instance = stored ? { ...defaultPolicy, ...stored } : { ...defaultPolicy };
+    this.overrides = new Map();
+    for (const org of await this.store.listOrganizations()) {
+      if (org.policyOverride) this.overrides.set(org.id, org.policyOverride);
+    }
+    this.effectiveCache.clear();
+  }
+
+  /** The instance policy (no I/O). */
+  instancePolicy(): Policy {
+    return { ...this.instance };
+  }
+
+  /** The instance policy, for a caller allowed to read it. */
+  readInstance(ctx: AuthContext | null): Policy {
+    requirePermission(ctx, 'session_config:read');
+    return this.instancePolicy();
+  }
+
+  /** The effective policy of an organization (no I/O; cached). */
+  effective(organizationId: string): Policy {
+    let p = this.effectiveCache.get(organizationId);
+    if (!p) {
+      p = effectivePolicy(this.instance, this.overrides.get(organizationId));
+      this.effectiveCache.set(organizationId, p);
+    }
+    return p;
+  }
+
+  /** Every policy in force (instance and each override), for the sweep's cutoffs. */
+  allEffective(): Policy[] {
+    return [this.instance, ...[...this.overrides.keys()].map((id) => this.effective(id))];
+  }
+
+  overrideOf(organizationId: string): PolicyPatch | null {
+    return this.overrides.get(organizationId) ?? null;
+  }
+
+  /** Replaces the instance policy (all fields required). */
+  async putInstance(ctx: AuthContext | null, input: unknown): Promise<Policy> {
+    const c = requirePermission(ctx, 'session_config:write');
+    return this.writeInstance(c, parsePolicy(input));
+  }
+
+  /** Changes only the given fields of the instance policy. */
+  async patchInstance(ctx: AuthContext | null, input: unknown): Promise<Policy> {
+    const c = requirePermission(ctx, 'session_config:write');
+    const patch = parsePolicyPatch(input);
+    return this.writeInstance(c, applyPatch(this.instance, patch));
+  }
+
+  private async writeInstance(ctx: AuthContext, next: Policy): Promise<Policy> {
+    const changes = policyDiff(this.instance, next);
+    if (Object.keys(changes).length === 0) return this.instancePolicy();
+    await this.store.transaction(async (tx) => {
+      await tx.putInstancePolicy(next);
+      await tx.appendEvent({
+        aggregateType: 'policy',
+        aggregateId: 'instance',
+        type: 'policy.changed',
+        actor: ctx.actor,
+        organizationId: null,
+        atMs: this.clock.nowMs(),
+        data: { changes },
+      });
+    });
+    this.instance = next;
+    this.effectiveCache.clear();
+    return this.instancePolicy();
+  }
+
+  /** Sets (replace = true) or merges into (replace = false) an organization's override. */
+  async setOverride(ctx: AuthContext | null, organizationId: string, input: unknown, replace: boolean): Promise<Policy> {
+    const c = requirePermission(ctx, 'session_config:write');
+    const orgId = targetOrganization(c, organizationId);
+    const patch = parsePolicyPatch(input);
+    const before = this.overrides.get(orgId) ?? {};
+    const next = replace ? patch : { ...before, ...patch };
+    await this.writeOverride(c, orgId, before, Object.keys(next).length ? next : null);
+    return this.effective(orgId);
+  }
+
+  /** Removes an organization's override: it follows the instance policy again. */
+  async deleteOverride(ctx: AuthContext | null, organizationId: string): Promise<Policy> {
+    const c = requirePermission(ctx, 'session_config:write');
+    const orgId = targetOrganization(c, organizationId);
+    await this.writeOverride(c, orgId, this.overrides.get(orgId) ?? {}, null);
+    return this.effective(orgId);
+  }
+
+  private async writeOverride(ctx: AuthContext, orgId: string, before: PolicyPatch, next: PolicyPatch | null) {
+    await this.store.transaction(async (tx) => {
+      if (!(await tx.getOrganization(orgId))) throw new DomainError('not_found', `organization '${orgId}' not found`);
+      await tx.setOrganizationOverride(orgId, next);
+      await tx.appendEvent({
+        aggregateType: 'organization',
+        aggregateId: orgId,
+        type: next ? 'organization.policy_override_set' : 'organization.policy_override_removed',
+        actor: ctx.actor,
+        organizationId: orgId,
+        atMs: this.clock.nowMs(),
+        data: { changes: policyDiff(before, next ?? {}) },
+      });
+    });
+    if (next) this.overrides.set(orgId, next);
+    else this.overrides.delete(orgId);
+    this.effectiveCache.clear();
+  }
+
+  /** Called when an organization is deleted. */
+  forget(organizationId: string): void {
+    this.overrides.delete(organizationId);
+    this.effectiveCache.clear();
+  }
+}

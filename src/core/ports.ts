@@ -1,0 +1,200 @@
+import type { Policy, PolicyPatch, Role } from './policy.js';
+import type { SessionTimes, StoredEndReason } from './session-rules.js';
+
+// Records as the core sees them. Times are ms since the epoch; a missing row is `undefined`.
+
+export interface Organization {
+  id: string;
+  name: string;
+  createdAtMs: number;
+  /** Fields of the instance policy this organization overrides; null when it has none. */
+  policyOverride: PolicyPatch | null;
+}
+
+export interface User {
+  id: string;
+  organizationId: string;
+  loginName: string;
+  displayName: string | null;
+  role: Role;
+  passwordHash: string;
+  disabled: boolean;
+  createdAtMs: number;
+  updatedAtMs: number;
+}
+
+export interface Credential {
+  id: string;
+  clientId: string;
+  name: string;
+  secretHash: string;
+  /** Names as granted (may include aliases such as `ServiceProviderAPI`). */
+  permissions: string[];
+  /** null: instance-wide; else limited to that organization. */
+  organizationId: string | null;
+  createdAtMs: number;
+  revokedAtMs: number | null;
+}
+
+export type SubjectType = 'user' | 'credential';
+
+export interface Location {
+  ip: string | null;
+  userAgent: string | null;
+  country: string | null;
+  city: string | null;
+}
+
+export interface SessionRecord extends SessionTimes, Location {
+  id: string;
+  tokenHash: string;
+  subjectType: SubjectType;
+  /** The user (subjectType `user`) or credential (subjectType `credential`) the session belongs to. */
+  subjectId: string;
+  organizationId: string;
+  role: Role;
+  persistent: boolean;
+  lastIp: string | null;
+  /** Free key → value data attached by clients (ZITADEL metadata); values base64. */
+  metadata: Record<string, string>;
+  endReason: StoredEndReason | null;
+}
+
+export interface EventRecord {
+  /** Global position, increasing. */
+  id: number;
+  aggregateType: 'session' | 'user' | 'credential' | 'organization' | 'policy';
+  aggregateId: string;
+  /** Position within the aggregate, 1, 2, 3… */
+  sequence: number;
+  type: string;
+  /** Who made the change: `credential:<clientId>`, `user:<id>`, `session:<id>` or `system`. */
+  actor: string;
+  organizationId: string | null;
+  atMs: number;
+  /** What changed; never contains secrets. */
+  data: Record<string, unknown>;
+}
+
+export type NewEvent = Omit<EventRecord, 'id' | 'sequence'>;
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque cursor for the next page; null at the end. */
+  nextCursor: string | null;
+}
+
+export interface SessionQuery {
+  userId?: string;
+  organizationId?: string;
+  /** Only sessions without a stored end (revoked/evicted); time-based ends are judged by the core. */
+  openOnly?: boolean;
+  limit: number;
+  /** Offset into the result (sessions are listed newest first). */
+  offset: number;
+}
+
+export interface EventQuery {
+  aggregateType?: string;
+  aggregateId?: string;
+  type?: string;
+  actor?: string;
+  organizationId?: string;
+  sinceMs?: number;
+  untilMs?: number;
+  /** Return events with id greater than this (paging forward). */
+  afterId?: number;
+  limit: number;
+}
+
+/**
+ * The storage port. Every method is atomic on its own; `transaction` groups several
+ * into one atomic unit. Adapters turn driver errors into DomainError
+ * `already_exists` / `not_found` / `unavailable`; nothing above them sees SQL.
+ */
+export interface StoreTx {
+  getOrganization(id: string): Promise<Organization | undefined>;
+  listOrganizations(): Promise<Organization[]>;
+  /** Throws `already_exists` if the id is taken. */
+  insertOrganization(org: Organization): Promise<void>;
+  setOrganizationOverride(id: string, override: PolicyPatch | null): Promise<void>;
+  deleteOrganization(id: string): Promise<void>;
+
+  /** The instance policy, or undefined before the first start stored one. */
+  getInstancePolicy(): Promise<Policy | undefined>;
+  putInstancePolicy(policy: Policy): Promise<void>;
+
+  getUser(id: string): Promise<User | undefined>;
+  /** Login names are matched case-insensitively within an organization. */
+  findUserByLogin(organizationId: string, loginName: string): Promise<User | undefined>;
+  listUsers(q: { organizationId?: string; limit: number; offset: number; search?: string }): Promise<User[]>;
+  countUsers(q: { organizationId?: string; search?: string }): Promise<number>;
+  /** Throws `already_exists` if the login name is taken in the organization. */
+  insertUser(user: User): Promise<void>;
+  updateUser(id: string, changes: Partial<Pick<User, 'role' | 'passwordHash' | 'disabled' | 'displayName' | 'updatedAtMs'>>): Promise<void>;
+  deleteUser(id: string): Promise<void>;
+
+  getCredential(id: string): Promise<Credential | undefined>;
+  findCredentialByClientId(clientId: string): Promise<Credential | undefined>;
+  findCredentialBySecretHash(secretHash: string): Promise<Credential | undefined>;
+  listCredentials(): Promise<Credential[]>;
+  /** Throws `already_exists` if the client id is taken. */
+  insertCredential(c: Credential): Promise<void>;
+  updateCredential(id: string, changes: Partial<Pick<Credential, 'secretHash' | 'permissions' | 'revokedAtMs' | 'name'>>): Promise<void>;
+
+  getSession(id: string): Promise<SessionRecord | undefined>;
+  insertSession(s: SessionRecord): Promise<void>;
+  /** Sessions of a subject that have no stored end, oldest first (for limits and mass revocation). */
+  listOpenSessionsOfSubject(subjectId: string): Promise<SessionRecord[]>;
+  listSessions(q: SessionQuery): Promise<SessionRecord[]>;
+  countSessions(q: Omit<SessionQuery, 'limit' | 'offset'>): Promise<number>;
+  /** Marks the sessions ended (only those not already ended). Returns the ids it ended. */
+  endSessions(ids: readonly string[], reason: StoredEndReason, atMs: number): Promise<string[]>;
+  updateSession(
+    id: string,
+    changes: Partial<Pick<SessionRecord, 'tokenHash' | 'metadata' | 'expiresAtMs' | 'subjectId' | 'role' | 'organizationId'>>,
+  ): Promise<void>;
+
+  /** Appends an event, giving it the next sequence of its aggregate. */
+  appendEvent(e: NewEvent): Promise<EventRecord>;
+  /** The last event of an aggregate, or undefined. */
+  lastEventOf(aggregateType: string, aggregateId: string): Promise<EventRecord | undefined>;
+  listEvents(q: EventQuery): Promise<EventRecord[]>;
+}
+
+export interface Store extends StoreTx {
+  readonly description: string;
+  /** Runs fn in one transaction; a throw rolls everything back. Transactions on one user's sessions never interleave. */
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /** The hot path of validation: one indexed read by token hash, pending activity overlaid. */
+  findSessionByTokenHash(tokenHash: string): Promise<SessionRecord | undefined>;
+  /**
+   * Records use of a session, write-behind: coalesced in memory and written in one
+   * batch at most `activityFlushMs` later (and on flush/close). Never blocks on disk.
+   */
+  recordActivity(sessionId: string, atMs: number, ip: string | null): void;
+  /** Writes pending activity now. */
+  flush(): Promise<void>;
+  /**
+   * Deletes sessions ended before `endedBeforeMs`, or created before `createdBeforeMs`, or
+   * idle since before `idleSinceBeforeMs` (null skips that test), at most `batchSize` rows.
+   * Returns how many it deleted; cost is proportional to that number (indexed ranges).
+   */
+  deleteEndedSessions(o: { endedBeforeMs: number; createdBeforeMs: number; idleSinceBeforeMs: number | null; batchSize: number }): Promise<number>;
+  /** True while storage answers. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** Password hashing (argon2id in production). Runs off the event loop. */
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  verify(hash: string, password: string): Promise<boolean>;
+  /** Spends the same time as `verify` on a dummy hash, for unknown users. */
+  verifyDummy(password: string): Promise<void>;
+}
+
+/** Country and city of an IP address, when a GeoIP database is configured. */
+export interface GeoLocator {
+  lookup(ip: string): { country: string | null; city: string | null } | null;
+}

@@ -1,0 +1,252 @@
+import { type AuthContext, canSeeOrganization, DEFAULT_ORGANIZATION_ID, requirePermission } from './auth.js';
+import type { Clock } from './clock.js';
+import { DomainError } from './errors.js';
+import type { PolicyService } from './policies.js';
+import { type Role, sessionLimitFor } from './policy.js';
+import type { GeoLocator, Location, PasswordHasher, SessionRecord, Store, StoreTx, SubjectType } from './ports.js';
+import { evaluateSession, sessionsToEvict, type Verdict } from './session-rules.js';
+import { hashSecret, type IdSource, looksLikeSecret } from './tokens.js';
+
+/** A session with the verdict of the current policy on it. */
+export interface SessionInfo {
+  record: SessionRecord;
+  verdict: Verdict;
+}
+
+export interface ClientInfo {
+  ip?: string | null | undefined;
+  userAgent?: string | null | undefined;
+}
+
+export interface NewSessionOptions {
+  persistent?: boolean | undefined;
+  client?: ClientInfo | undefined;
+  /** A per-session expiry on top of the policy (ZITADEL `lifetime`). */
+  expiresAtMs?: number | null | undefined;
+  metadata?: Record<string, string> | undefined;
+  actor: string;
+}
+
+export interface Subject {
+  type: SubjectType;
+  id: string;
+  organizationId: string;
+  role: Role;
+}
+
+export interface SessionDeps {
+  store: Store;
+  clock: Clock;
+  ids: IdSource;
+  hasher: PasswordHasher;
+  policies: PolicyService;
+  geo: GeoLocator | null;
+}
+
+/** Session lifecycle: sign-in, validation, use, revocation. */
+export class SessionService {
+  constructor(private readonly d: SessionDeps) {}
+
+  /**
+   * Signs a user in with a password. Unknown login name, wrong password and a
+   * disabled user give the same error after the same work (a dummy hash check).
+   */
+  async signIn(input: {
+    organizationId?: string | undefined;
+    loginName: string;
+    password: string;
+    persistent?: boolean | undefined;
+    client?: ClientInfo | undefined;
+  }): Promise<{ session: SessionInfo; token: string }> {
+    const orgId = input.organizationId ?? DEFAULT_ORGANIZATION_ID;
+    const user = await this.d.store.findUserByLogin(orgId, input.loginName);
+    let ok = false;
+    if (user) ok = await this.d.hasher.verify(user.passwordHash, input.password);
+    else await this.d.hasher.verifyDummy(input.password);
+    if (!user || !ok || user.disabled) throw new DomainError('invalid_credentials', 'invalid login name or password');
+    return this.createFor(
+      { type: 'user', id: user.id, organizationId: user.organizationId, role: user.role },
+      { persistent: input.persistent, client: input.client, actor: `user:${user.id}` },
+    );
+  }
+
+  /**
+   * Creates a session for an authenticated subject, enforcing the effective policy:
+   * persistence, and the concurrent limit of the user's role (evicting the oldest
+   * or refusing), all in one transaction.
+   */
+  async createFor(subject: Subject, o: NewSessionOptions): Promise<{ session: SessionInfo; token: string }> {
+    const policy = this.d.policies.effective(subject.organizationId);
+    const persistent = o.persistent ?? false;
+    if (persistent && !policy.allowPersistentSessions) {
+      throw new DomainError('persistent_not_allowed', 'the session policy does not allow persistent sessions');
+    }
+    const token = this.d.ids.newSecret();
+    const now = this.d.clock.nowMs();
+    const location = policy.trackLocation ? this.locate(o.client) : emptyLocation;
+    const record: SessionRecord = {
+      id: this.d.ids.newId(),
+      tokenHash: hashSecret(token),
+      subjectType: subject.type,
+      subjectId: subject.id,
+      organizationId: subject.organizationId,
+      role: subject.role,
+      persistent,
+      createdAtMs: now,
+      lastActiveAtMs: now,
+      expiresAtMs: o.expiresAtMs ?? null,
+      endedAtMs: null,
+      endReason: null,
+      ...location,
+      lastIp: location.ip,
+      metadata: o.metadata ?? {},
+    };
+    // Limits count a user's concurrent sign-ins; API credentials' sessions are not limited.
+    const limit = subject.type === 'user' ? sessionLimitFor(policy, subject.role) : 0;
+    await this.d.store.transaction(async (tx) => {
+      if (limit > 0) {
+        const open = await tx.listOpenSessionsOfSubject(subject.id);
+        const evict = sessionsToEvict(open, policy, limit, now);
+        if (evict.length > 0 && policy.onLimit === 'deny_new') {
+          throw new DomainError('session_limit_reached', `the limit of ${limit} concurrent sessions is reached`);
+        }
+        await this.end(tx, evict, 'evicted', 'system', now);
+      }
+      await tx.insertSession(record);
+      await tx.appendEvent({
+        aggregateType: 'session',
+        aggregateId: record.id,
+        type: 'session.created',
+        actor: o.actor,
+        organizationId: record.organizationId,
+        atMs: now,
+        data: { subjectType: subject.type, subjectId: subject.id, persistent, ip: record.ip },
+      });
+    });
+    return { session: { record, verdict: evaluateSession(record, policy, now) }, token };
+  }
+
+  /**
+   * The validation path: is this token good now? An active session counts as used
+   * (write-behind, never a synchronous disk write).
+   */
+  async introspect(token: string, client?: ClientInfo): Promise<SessionInfo | { verdict: Verdict & { active: false } }> {
+    const found = looksLikeSecret(token) ? await this.d.store.findSessionByTokenHash(hashSecret(token)) : undefined;
+    const now = this.d.clock.nowMs();
+    if (!found) return { verdict: { active: false, reason: 'unknown', endedAtMs: now } };
+    const policy = this.d.policies.effective(found.organizationId);
+    const before = evaluateSession(found, policy, now);
+    if (!before.active) return { record: found, verdict: before };
+    const ip = policy.trackLocation ? (client?.ip ?? null) : null;
+    this.d.store.recordActivity(found.id, now, ip);
+    const used: SessionRecord = { ...found, lastActiveAtMs: now, lastIp: ip ?? found.lastIp };
+    return { record: used, verdict: evaluateSession(used, policy, now) };
+  }
+
+  /** Reads a session without counting it as used. */
+  async get(ctx: AuthContext | null, id: string): Promise<SessionInfo> {
+    const c = requirePermission(ctx, 'sessions:read');
+    const s = await this.d.store.getSession(id);
+    if (!s || !canSeeOrganization(c, s.organizationId)) throw new DomainError('not_found', `session '${id}' not found`);
+    return this.judge(s);
+  }
+
+  /** Lists sessions newest first; `activeOnly` applies the current policy. */
+  async list(
+    ctx: AuthContext | null,
+    q: { userId?: string | undefined; organizationId?: string | undefined; activeOnly: boolean; limit: number; offset: number },
+  ): Promise<{ items: SessionInfo[]; total: number }> {
+    const c = requirePermission(ctx, 'sessions:read');
+    const organizationId = c.organizationId ?? q.organizationId;
+    if (q.organizationId && !canSeeOrganization(c, q.organizationId)) return { items: [], total: 0 };
+    await this.d.store.flush();
+    const filter = {
+      ...(q.userId ? { userId: q.userId } : {}),
+      ...(organizationId ? { organizationId } : {}),
+      openOnly: q.activeOnly,
+    };
+    const rows = await this.d.store.listSessions({ ...filter, limit: q.limit, offset: q.offset });
+    const items = rows.map((s) => this.judge(s)).filter((s) => !q.activeOnly || s.verdict.active);
+    return { items, total: await this.d.store.countSessions(filter) };
+  }
+
+  /** Ends one session (admin). Ending an ended session is a no-op. */
+  async revoke(ctx: AuthContext | null, id: string): Promise<void> {
+    const c = requirePermission(ctx, 'sessions:write');
+    const s = await this.d.store.getSession(id);
+    if (!s || !canSeeOrganization(c, s.organizationId)) throw new DomainError('not_found', `session '${id}' not found`);
+    await this.d.store.transaction((tx) => this.end(tx, [s], 'revoked', c.actor, this.d.clock.nowMs()));
+  }
+
+  /** Ends the session of this token (sign-out by the token holder). False if the token is unknown. */
+  async revokeByToken(token: string): Promise<boolean> {
+    const s = looksLikeSecret(token) ? await this.d.store.findSessionByTokenHash(hashSecret(token)) : undefined;
+    if (!s) return false;
+    await this.d.store.transaction((tx) => this.end(tx, [s], 'revoked', `session:${s.id}`, this.d.clock.nowMs()));
+    return true;
+  }
+
+  /** "Log out my other devices": ends every other session of the token's subject. Returns how many. */
+  async revokeOthers(token: string): Promise<number> {
+    const info = await this.introspect(token);
+    if (!('record' in info) || !info.verdict.active) {
+      throw new DomainError('unauthenticated', 'the session token is not active');
+    }
+    const { record } = info;
+    return this.revokeAllOfSubject(record.subjectId, `session:${record.id}`, record.id);
+  }
+
+  /** Ends all sessions of a user (admin). Returns how many were ended. */
+  async revokeAllOfUser(ctx: AuthContext | null, userId: string, organizationId: string): Promise<number> {
+    const c = requirePermission(ctx, 'sessions:write');
+    if (!canSeeOrganization(c, organizationId)) throw new DomainError('not_found', `user '${userId}' not found`);
+    return this.revokeAllOfSubject(userId, c.actor);
+  }
+
+  /** Ends every open session of a subject except `keepId`; used by user deletion and password changes. */
+  async revokeAllOfSubject(subjectId: string, actor: string, keepId?: string, tx?: StoreTx): Promise<number> {
+    const run = async (t: StoreTx) => {
+      const open = await t.listOpenSessionsOfSubject(subjectId);
+      const others = open.filter((s) => s.id !== keepId);
+      return (await this.end(t, others, 'revoked', actor, this.d.clock.nowMs())).length;
+    };
+    return tx ? run(tx) : this.d.store.transaction(run);
+  }
+
+  /** Applies the current policy to a stored session. */
+  judge(s: SessionRecord): SessionInfo {
+    return { record: s, verdict: evaluateSession(s, this.d.policies.effective(s.organizationId), this.d.clock.nowMs()) };
+  }
+
+  private async end(tx: StoreTx, sessions: readonly Pick<SessionRecord, 'id' | 'organizationId'>[], reason: 'revoked' | 'evicted', actor: string, now: number) {
+    if (sessions.length === 0) return [];
+    const ended = new Set(
+      await tx.endSessions(
+        sessions.map((s) => s.id),
+        reason,
+        now,
+      ),
+    );
+    for (const s of sessions) {
+      if (!ended.has(s.id)) continue;
+      await tx.appendEvent({
+        aggregateType: 'session',
+        aggregateId: s.id,
+        type: `session.${reason}`,
+        actor,
+        organizationId: s.organizationId,
+        atMs: now,
+        data: { reason },
+      });
+    }
+    return [...ended];
+  }
+
+  private locate(client: ClientInfo | undefined): Location {
+    const ip = client?.ip ?? null;
+    const geo = ip && this.d.geo ? this.d.geo.lookup(ip) : null;
+    return { ip, userAgent: client?.userAgent ?? null, country: geo?.country ?? null, city: geo?.city ?? null };
+  }
+}
+
+const emptyLocation: Location = { ip: null, userAgent: null, country: null, city: null };

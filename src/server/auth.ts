@@ -1,0 +1,26 @@
+import type { FastifyRequest } from 'fastify';
+import type { AuthContext } from '../core/auth.js';
+import { DomainError } from '../core/errors.js';
+import type { Core } from '../core/index.js';
+
+const SCHEMES = /^(?:bearer|api-token|token)\s+(\S+)\s*$/i;
+
+/** The secret of an Authorization header in any of the accepted schemes (CONTRACT §2), or null. */
+export function secretFromHeader(header: string | undefined): string | null {
+  if (!header) return null;
+  const m = SCHEMES.exec(header);
+  return m?.[1] ?? null;
+}
+
+/**
+ * Resolves the caller of a request. No header: null (routes that need a caller answer 401).
+ * A header that does not name a valid credential: 401 at once.
+ */
+export async function authenticate(core: Core, req: FastifyRequest): Promise<AuthContext | null> {
+  const header = req.headers.authorization;
+  if (header === undefined) return null;
+  const secret = secretFromHeader(header);
+  const ctx = secret ? await core.credentials.authenticate(secret) : null;
+  if (!ctx) throw new DomainError('unauthenticated', 'the credential is not valid');
+  return ctx;
+}

@@ -1,0 +1,75 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, type ErrorCode, type FieldIssue } from '../core/errors.js';
+import { RequestValidationError } from './validation.js';
+
+/** A failure as every surface sees it before shaping it: status, code, message, issues. */
+export interface WireError {
+  status: number;
+  code: ErrorCode | 'payload_too_large' | 'unsupported_media_type' | 'method_not_allowed';
+  message: string;
+  issues: FieldIssue[];
+  retryAfterSeconds?: number | undefined;
+}
+
+/** HTTP status of each domain error code; each surface may override in its own table. */
+export const httpStatusOf = {
+  invalid_argument: 400,
+  policy_invalid: 400,
+  invalid_credentials: 401,
+  unauthenticated: 401,
+  permission_denied: 403,
+  not_found: 404,
+  already_exists: 409,
+  failed_precondition: 409,
+  session_limit_reached: 409,
+  persistent_not_allowed: 400,
+  rate_limited: 429,
+  unavailable: 503,
+  internal: 500,
+} satisfies Record<ErrorCode, number>;
+
+/**
+ * The one function that decides what of an error leaves the process. Anything that is
+ * not a known client error becomes a generic 500; its cause goes to the log only.
+ */
+export function toWireError(err: unknown, req: FastifyRequest): WireError {
+  if (err instanceof DomainError) {
+    if (err.code === 'internal') req.log.error({ err }, 'internal error');
+    return { status: httpStatusOf[err.code], code: err.code, message: err.message, issues: err.issues, retryAfterSeconds: err.retryAfterSeconds };
+  }
+  if (err instanceof RequestValidationError) {
+    return { status: 400, code: 'invalid_argument', message: `invalid ${err.part}: ${summary(err.issues)}`, issues: err.issues };
+  }
+  const fe = err as FastifyError;
+  switch (fe.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { status: 413, code: 'payload_too_large', message: 'the request body is too large', issues: [] };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { status: 415, code: 'unsupported_media_type', message: 'send the body as application/json', issues: [] };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { status: 400, code: 'invalid_argument', message: 'the JSON body is empty', issues: [] };
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return { status: 400, code: 'invalid_argument', message: 'the body is not valid JSON', issues: [] };
+  }
+  if (err instanceof SyntaxError || fe.statusCode === 400) {
+    return { status: 400, code: 'invalid_argument', message: 'the body is not valid JSON', issues: [] };
+  }
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return { status: fe.statusCode, code: 'invalid_argument', message: fe.message, issues: [] };
+  }
+  req.log.error({ err }, 'unhandled error');
+  return { status: 500, code: 'internal', message: 'internal error', issues: [] };
+}
+
+const summary = (issues: FieldIssue[]) =>
+  issues
+    .slice(0, 3)
+    .map((i) => (i.field ? `${i.field} ${i.message}` : i.message))
+    .join('; ') + (issues.length > 3 ? '; …' : '');
+
+/** Sends a WireError with the body a surface chose, plus Retry-After when given. */
+export function sendError(reply: FastifyReply, w: WireError, body: unknown): FastifyReply {
+  if (w.retryAfterSeconds !== undefined) void reply.header('retry-after', String(w.retryAfterSeconds));
+  return reply.code(w.status).type('application/json; charset=utf-8').send(body);
+}

@@ -1,0 +1,101 @@
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyServerFactory } from 'fastify';
+import type { Logger } from 'pino';
+import Type from 'typebox';
+import type { Config } from '../config/config.js';
+import type { AuthContext } from '../core/auth.js';
+import type { Core } from '../core/index.js';
+import { nativeApi } from '../surfaces/native/index.js';
+import type { App } from '../surfaces/native/types.js';
+import { createDualServer, type DualServer } from './listener.js';
+import type { Metrics } from './metrics.js';
+import { typeboxValidatorCompiler } from './validation.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export interface HttpApp {
+  app: App;
+  /** Set once `listen` has run (in-process tests use `app.inject` without it). */
+  dual: () => DualServer | null;
+}
+
+/** Builds the Fastify application with every surface, on the dual HTTP/1.1 + h2c listener. */
+export async function buildHttp(o: {
+  core: Core;
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  version: string;
+  defaultAuth?: AuthContext | null;
+}): Promise<HttpApp> {
+  let dual: DualServer | null = null;
+  const serverFactory: FastifyServerFactory = (handler) => {
+    dual = createDualServer(handler as never, { maxHeaderSize: 16_384, headersTimeoutMs: 10_000 });
+    return dual.server;
+  };
+  const app = Fastify({
+    loggerInstance: o.logger,
+    disableRequestLogging: true,
+    bodyLimit: o.config.bodyLimitBytes,
+    trustProxy: o.config.trustProxy,
+    serverFactory,
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : crypto.randomUUID();
+    },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+
+  app.setValidatorCompiler(typeboxValidatorCompiler as never);
+  app.decorateRequest('auth', null);
+
+  app.addHook('onRequest', async (req, reply) => {
+    void reply.header('x-request-id', req.id);
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    o.metrics.requests.inc({ route, method: req.method, status: String(reply.statusCode) });
+    o.metrics.latency.observe({ route }, reply.elapsedTime / 1000);
+    if (route === '/v1/sessions' && req.method === 'POST') {
+      o.metrics.signIns.inc({ result: reply.statusCode === 201 ? 'success' : 'failure' });
+    }
+    if (reply.statusCode >= 500) req.log.warn({ route, status: reply.statusCode, reqId: req.id }, 'request failed');
+    else req.log.debug({ route, method: req.method, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'sessiond native API',
+        version: o.version,
+        description: 'Sessions, users, credentials and the session policy. Errors: {"error":{code,message,requestId,details[]}}.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'A credential secret (also accepted as `Api-Token <secret>` and `token <secret>`).' },
+        },
+      },
+      security: [{ bearer: [] }],
+    },
+  });
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
+    const ok = await o.core.store.ping();
+    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'unavailable', storage: ok ? 'ok' : 'unreachable' });
+  });
+  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+    o.metrics.openSessions.set(await o.core.store.countSessions({ openOnly: true }));
+    return reply.type(o.metrics.registry.contentType).send(await o.metrics.registry.metrics());
+  });
+
+  await app.register(async (v1) => nativeApi(v1 as App, { core: o.core, defaultAuth: o.defaultAuth ?? null }), { prefix: '/v1' });
+  app.get('/v1/openapi.json', { schema: { hide: true, response: { 200: Type.Any() } } }, async () => app.swagger());
+
+  return { app, dual: () => dual };
+}

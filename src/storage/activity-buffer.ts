@@ -1,0 +1,74 @@
+/** One pending record of use. */
+export interface Activity {
+  sessionId: string;
+  atMs: number;
+  ip: string | null;
+}
+
+/**
+ * Write-behind of "last active" times: uses are coalesced per session in memory and
+ * written in one batch every `flushMs`. Validation never waits for a disk write. If the
+ * process dies, stored times are at most `flushMs` old, which can only make a session
+ * look idle earlier, never keep it alive longer (see docs/architecture.md).
+ */
+export class ActivityBuffer {
+  private pending = new Map<string, Activity>();
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> | null = null;
+
+  constructor(
+    private readonly write: (batch: Activity[]) => Promise<void>,
+    private readonly flushMs: number,
+    /** Past this many pending sessions a flush starts at once, bounding memory. */
+    private readonly maxPending = 50_000,
+    private readonly onError: (e: unknown) => void = () => {},
+  ) {}
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.flush().catch(this.onError), this.flushMs);
+    this.timer.unref();
+  }
+
+  record(sessionId: string, atMs: number, ip: string | null): void {
+    const prev = this.pending.get(sessionId);
+    if (prev && prev.atMs >= atMs) return;
+    this.pending.set(sessionId, { sessionId, atMs, ip: ip ?? prev?.ip ?? null });
+    if (this.pending.size >= this.maxPending) void this.flush().catch(this.onError);
+  }
+
+  /** The not-yet-written use of a session, if any. */
+  peek(sessionId: string): Activity | undefined {
+    return this.pending.get(sessionId);
+  }
+
+  get size(): number {
+    return this.pending.size;
+  }
+
+  /** Writes everything pending; concurrent calls share one write. On failure the batch is kept for the next try. */
+  async flush(): Promise<void> {
+    if (this.flushing) await this.flushing;
+    if (this.pending.size === 0) return;
+    const batch = [...this.pending.values()];
+    this.pending = new Map();
+    this.flushing = this.write(batch)
+      .catch((e) => {
+        for (const a of batch) {
+          const now = this.pending.get(a.sessionId);
+          if (!now || now.atMs < a.atMs) this.pending.set(a.sessionId, a);
+        }
+        throw e;
+      })
+      .finally(() => {
+        this.flushing = null;
+      });
+    await this.flushing;
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.flush();
+  }
+}

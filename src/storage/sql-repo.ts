@@ -1,0 +1,381 @@
+import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
+import { DomainError } from '../core/errors.js';
+import type { Policy, PolicyPatch, Role } from '../core/policy.js';
+import type { Credential, EventQuery, EventRecord, NewEvent, Organization, SessionQuery, SessionRecord, StoreTx, User } from '../core/ports.js';
+import type { StoredEndReason } from '../core/session-rules.js';
+import type { CredentialsTable, Database, EventsTable, SessionsTable, UsersTable } from './schema.js';
+
+/** Driver-specific knowledge the shared queries need. */
+export interface SqlFlavor {
+  /** True when the error is a unique-constraint violation. */
+  isUniqueViolation(e: unknown): boolean;
+  /** True when the error means the database cannot be reached. */
+  isUnavailable(e: unknown): boolean;
+}
+
+/** Largest number of ids bound in one IN (…) list. */
+const CHUNK = 500;
+
+/**
+ * The storage port's queries, written once with Kysely for every SQL dialect.
+ * Works on the database or inside a transaction.
+ */
+export class SqlRepo implements StoreTx {
+  constructor(
+    protected readonly db: Kysely<Database> | Transaction<Database>,
+    protected readonly flavor: SqlFlavor,
+  ) {}
+
+  protected async guard<T>(what: string, op: () => Promise<T>): Promise<T> {
+    try {
+      return await op();
+    } catch (e) {
+      if (e instanceof DomainError) throw e;
+      if (this.flavor.isUniqueViolation(e)) throw new DomainError('already_exists', `${what} already exists`);
+      if (this.flavor.isUnavailable(e)) throw new DomainError('unavailable', 'storage is unavailable');
+      throw e;
+    }
+  }
+
+  async getOrganization(id: string) {
+    const r = await this.db.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst();
+    return r ? toOrg(r) : undefined;
+  }
+  async listOrganizations() {
+    return (await this.db.selectFrom('organizations').selectAll().orderBy('created_at_ms').execute()).map(toOrg);
+  }
+  async insertOrganization(o: Organization) {
+    await this.guard(`organization '${o.id}'`, () =>
+      this.db
+        .insertInto('organizations')
+        .values({ id: o.id, name: o.name, created_at_ms: o.createdAtMs, policy_override: json(o.policyOverride) })
+        .execute(),
+    );
+  }
+  async setOrganizationOverride(id: string, override: PolicyPatch | null) {
+    await this.db
+      .updateTable('organizations')
+      .set({ policy_override: json(override) })
+      .where('id', '=', id)
+      .execute();
+  }
+  async deleteOrganization(id: string) {
+    await this.db.deleteFrom('organizations').where('id', '=', id).execute();
+  }
+
+  async getInstancePolicy() {
+    const r = await this.db.selectFrom('settings').select('value').where('key', '=', 'policy').executeTakeFirst();
+    return r ? (JSON.parse(r.value) as Policy) : undefined;
+  }
+  async putInstancePolicy(p: Policy) {
+    const value = JSON.stringify(p);
+    await this.db
+      .insertInto('settings')
+      .values({ key: 'policy', value })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+      .execute();
+  }
+
+  async getUser(id: string) {
+    const r = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    return r ? toUser(r) : undefined;
+  }
+  async findUserByLogin(organizationId: string, loginName: string) {
+    const r = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('organization_id', '=', organizationId)
+      .where('login_key', '=', loginKey(loginName))
+      .executeTakeFirst();
+    return r ? toUser(r) : undefined;
+  }
+  private userFilter(q: { organizationId?: string; search?: string }) {
+    let s = this.db.selectFrom('users');
+    if (q.organizationId) s = s.where('organization_id', '=', q.organizationId);
+    if (q.search) s = s.where(sql<boolean>`login_key like ${`%${escapeLike(loginKey(q.search))}%`} escape '\\'`);
+    return s;
+  }
+  async listUsers(q: { organizationId?: string; limit: number; offset: number; search?: string }) {
+    const rows = await this.userFilter(q).selectAll().orderBy('created_at_ms').orderBy('id').limit(q.limit).offset(q.offset).execute();
+    return rows.map(toUser);
+  }
+  async countUsers(q: { organizationId?: string; search?: string }) {
+    const r = await this.userFilter(q)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+  async insertUser(u: User) {
+    await this.guard(`login name '${u.loginName}'`, () =>
+      this.db
+        .insertInto('users')
+        .values({
+          id: u.id,
+          organization_id: u.organizationId,
+          login_name: u.loginName,
+          login_key: loginKey(u.loginName),
+          display_name: u.displayName,
+          role: u.role,
+          password_hash: u.passwordHash,
+          disabled: u.disabled ? 1 : 0,
+          created_at_ms: u.createdAtMs,
+          updated_at_ms: u.updatedAtMs,
+        })
+        .execute(),
+    );
+  }
+  async updateUser(id: string, c: Partial<Pick<User, 'role' | 'passwordHash' | 'disabled' | 'displayName' | 'updatedAtMs'>>) {
+    const set: Partial<UsersTable> = {};
+    if (c.role !== undefined) set.role = c.role;
+    if (c.passwordHash !== undefined) set.password_hash = c.passwordHash;
+    if (c.disabled !== undefined) set.disabled = c.disabled ? 1 : 0;
+    if (c.displayName !== undefined) set.display_name = c.displayName;
+    if (c.updatedAtMs !== undefined) set.updated_at_ms = c.updatedAtMs;
+    if (Object.keys(set).length) await this.db.updateTable('users').set(set).where('id', '=', id).execute();
+  }
+  async deleteUser(id: string) {
+    await this.db.deleteFrom('users').where('id', '=', id).execute();
+  }
+
+  async getCredential(id: string) {
+    const r = await this.db.selectFrom('credentials').selectAll().where('id', '=', id).executeTakeFirst();
+    return r ? toCredential(r) : undefined;
+  }
+  async findCredentialByClientId(clientId: string) {
+    const r = await this.db.selectFrom('credentials').selectAll().where('client_id', '=', clientId).executeTakeFirst();
+    return r ? toCredential(r) : undefined;
+  }
+  async findCredentialBySecretHash(secretHash: string) {
+    const r = await this.db.selectFrom('credentials').selectAll().where('secret_hash', '=', secretHash).executeTakeFirst();
+    return r ? toCredential(r) : undefined;
+  }
+  async listCredentials() {
+    return (await this.db.selectFrom('credentials').selectAll().orderBy('created_at_ms').execute()).map(toCredential);
+  }
+  async insertCredential(c: Credential) {
+    await this.guard(`credential '${c.clientId}'`, () =>
+      this.db
+        .insertInto('credentials')
+        .values({
+          id: c.id,
+          client_id: c.clientId,
+          name: c.name,
+          secret_hash: c.secretHash,
+          permissions: JSON.stringify(c.permissions),
+          organization_id: c.organizationId,
+          created_at_ms: c.createdAtMs,
+          revoked_at_ms: c.revokedAtMs,
+        })
+        .execute(),
+    );
+  }
+  async updateCredential(id: string, c: Partial<Pick<Credential, 'secretHash' | 'permissions' | 'revokedAtMs' | 'name'>>) {
+    const set: Partial<CredentialsTable> = {};
+    if (c.secretHash !== undefined) set.secret_hash = c.secretHash;
+    if (c.permissions !== undefined) set.permissions = JSON.stringify(c.permissions);
+    if (c.revokedAtMs !== undefined) set.revoked_at_ms = c.revokedAtMs;
+    if (c.name !== undefined) set.name = c.name;
+    if (Object.keys(set).length) await this.db.updateTable('credentials').set(set).where('id', '=', id).execute();
+  }
+
+  async getSession(id: string) {
+    const r = await this.db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+    return r ? toSession(r) : undefined;
+  }
+  async insertSession(s: SessionRecord) {
+    await this.guard('session', () => this.db.insertInto('sessions').values(fromSession(s)).execute());
+  }
+  async listOpenSessionsOfSubject(subjectId: string) {
+    const rows = await this.db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('subject_id', '=', subjectId)
+      .where('ended_at_ms', 'is', null)
+      .orderBy('created_at_ms')
+      .execute();
+    return rows.map(toSession);
+  }
+  private sessionFilter(q: Omit<SessionQuery, 'limit' | 'offset'>) {
+    let s = this.db.selectFrom('sessions');
+    if (q.userId) s = s.where('subject_id', '=', q.userId);
+    if (q.organizationId) s = s.where('organization_id', '=', q.organizationId);
+    if (q.openOnly) s = s.where('ended_at_ms', 'is', null);
+    return s;
+  }
+  async listSessions(q: SessionQuery) {
+    const rows = await this.sessionFilter(q).selectAll().orderBy('created_at_ms', 'desc').orderBy('id', 'desc').limit(q.limit).offset(q.offset).execute();
+    return rows.map(toSession);
+  }
+  async countSessions(q: Omit<SessionQuery, 'limit' | 'offset'>) {
+    const r = await this.sessionFilter(q)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+  async endSessions(ids: readonly string[], reason: StoredEndReason, atMs: number) {
+    const ended: string[] = [];
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const rows = await this.db
+        .updateTable('sessions')
+        .set({ ended_at_ms: atMs, end_reason: reason })
+        .where('id', 'in', ids.slice(i, i + CHUNK))
+        .where('ended_at_ms', 'is', null)
+        .returning('id')
+        .execute();
+      for (const r of rows) ended.push(r.id);
+    }
+    return ended;
+  }
+  async updateSession(id: string, c: Partial<Pick<SessionRecord, 'tokenHash' | 'metadata' | 'expiresAtMs' | 'subjectId' | 'role' | 'organizationId'>>) {
+    const set: Partial<SessionsTable> = {};
+    if (c.tokenHash !== undefined) set.token_hash = c.tokenHash;
+    if (c.metadata !== undefined) set.metadata = JSON.stringify(c.metadata);
+    if (c.expiresAtMs !== undefined) set.expires_at_ms = c.expiresAtMs;
+    if (c.subjectId !== undefined) set.subject_id = c.subjectId;
+    if (c.role !== undefined) set.role = c.role;
+    if (c.organizationId !== undefined) set.organization_id = c.organizationId;
+    if (Object.keys(set).length) await this.db.updateTable('sessions').set(set).where('id', '=', id).execute();
+  }
+
+  async appendEvent(e: NewEvent): Promise<EventRecord> {
+    const last = await this.lastEventOf(e.aggregateType, e.aggregateId);
+    const sequence = (last?.sequence ?? 0) + 1;
+    const row = await this.guard('event', () =>
+      this.db
+        .insertInto('events')
+        .values({
+          aggregate_type: e.aggregateType,
+          aggregate_id: e.aggregateId,
+          sequence,
+          type: e.type,
+          actor: e.actor,
+          organization_id: e.organizationId,
+          at_ms: e.atMs,
+          data: JSON.stringify(e.data),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow(),
+    );
+    return { ...e, id: Number(row.id), sequence };
+  }
+  async lastEventOf(aggregateType: string, aggregateId: string) {
+    const r = await this.db
+      .selectFrom('events')
+      .selectAll()
+      .where('aggregate_type', '=', aggregateType)
+      .where('aggregate_id', '=', aggregateId)
+      .orderBy('sequence', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return r ? toEvent(r) : undefined;
+  }
+  async listEvents(q: EventQuery) {
+    let s = this.db.selectFrom('events').selectAll();
+    if (q.aggregateType) s = s.where('aggregate_type', '=', q.aggregateType);
+    if (q.aggregateId) s = s.where('aggregate_id', '=', q.aggregateId);
+    if (q.type) s = s.where('type', '=', q.type);
+    if (q.actor) s = s.where('actor', '=', q.actor);
+    if (q.organizationId) s = s.where('organization_id', '=', q.organizationId);
+    if (q.sinceMs !== undefined) s = s.where('at_ms', '>=', q.sinceMs);
+    if (q.untilMs !== undefined) s = s.where('at_ms', '<', q.untilMs);
+    if (q.afterId !== undefined) s = s.where('id', '>', q.afterId);
+    return (await s.orderBy('id').limit(q.limit).execute()).map(toEvent);
+  }
+}
+
+export const loginKey = (loginName: string) => loginName.normalize('NFC').toLowerCase();
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
+
+function toOrg(r: Selectable<Database['organizations']>): Organization {
+  return {
+    id: r.id,
+    name: r.name,
+    createdAtMs: Number(r.created_at_ms),
+    policyOverride: r.policy_override ? (JSON.parse(r.policy_override) as PolicyPatch) : null,
+  };
+}
+function toUser(r: Selectable<UsersTable>): User {
+  return {
+    id: r.id,
+    organizationId: r.organization_id,
+    loginName: r.login_name,
+    displayName: r.display_name,
+    role: r.role as Role,
+    passwordHash: r.password_hash,
+    disabled: Boolean(r.disabled),
+    createdAtMs: Number(r.created_at_ms),
+    updatedAtMs: Number(r.updated_at_ms),
+  };
+}
+function toCredential(r: Selectable<CredentialsTable>): Credential {
+  return {
+    id: r.id,
+    clientId: r.client_id,
+    name: r.name,
+    secretHash: r.secret_hash,
+    permissions: JSON.parse(r.permissions) as string[],
+    organizationId: r.organization_id,
+    createdAtMs: Number(r.created_at_ms),
+    revokedAtMs: r.revoked_at_ms === null ? null : Number(r.revoked_at_ms),
+  };
+}
+const numOrNull = (v: number | string | null) => (v === null ? null : Number(v));
+/** Maps a sessions row to the core's record (exported for adapters' hand-prepared hot path). */
+export function toSession(r: Selectable<SessionsTable>): SessionRecord {
+  return {
+    id: r.id,
+    tokenHash: r.token_hash,
+    subjectType: r.subject_type as SessionRecord['subjectType'],
+    subjectId: r.subject_id,
+    organizationId: r.organization_id,
+    role: r.role as Role,
+    persistent: Boolean(r.persistent),
+    createdAtMs: Number(r.created_at_ms),
+    lastActiveAtMs: Number(r.last_active_at_ms),
+    expiresAtMs: numOrNull(r.expires_at_ms),
+    endedAtMs: numOrNull(r.ended_at_ms),
+    endReason: r.end_reason as StoredEndReason | null,
+    ip: r.ip,
+    userAgent: r.user_agent,
+    country: r.country,
+    city: r.city,
+    lastIp: r.last_ip,
+    metadata: JSON.parse(r.metadata) as Record<string, string>,
+  };
+}
+function fromSession(s: SessionRecord): SessionsTable {
+  return {
+    id: s.id,
+    token_hash: s.tokenHash,
+    subject_type: s.subjectType,
+    subject_id: s.subjectId,
+    organization_id: s.organizationId,
+    role: s.role,
+    persistent: s.persistent ? 1 : 0,
+    created_at_ms: s.createdAtMs,
+    last_active_at_ms: s.lastActiveAtMs,
+    expires_at_ms: s.expiresAtMs,
+    ended_at_ms: s.endedAtMs,
+    end_reason: s.endReason,
+    ip: s.ip,
+    user_agent: s.userAgent,
+    country: s.country,
+    city: s.city,
+    last_ip: s.lastIp,
+    metadata: JSON.stringify(s.metadata),
+  };
+}
+function toEvent(r: Selectable<EventsTable>): EventRecord {
+  return {
+    id: Number(r.id),
+    aggregateType: r.aggregate_type as EventRecord['aggregateType'],
+    aggregateId: r.aggregate_id,
+    sequence: Number(r.sequence),
+    type: r.type,
+    actor: r.actor,
+    organizationId: r.organization_id,
+    atMs: Number(r.at_ms),
+    data: JSON.parse(r.data) as Record<string, unknown>,
+  };
+}

@@ -1,0 +1,174 @@
+import Type from 'typebox';
+import { NewCredentialSchema } from '../../core/credentials.js';
+import { NewOrganizationSchema } from '../../core/organizations.js';
+import { PolicyPatchSchema, PolicySchema } from '../../core/policy.js';
+import type { App, SurfaceDeps } from './types.js';
+import { CredentialView, credentialView, EventView, eventView, IdParam, OrganizationView, organizationView } from './views.js';
+
+/** Policy, organizations, credentials and the audit log. */
+export function adminRoutes(app: App, { core }: SurfaceDeps) {
+  app.get('/policy', { schema: { summary: 'The instance policy', tags: ['policy'], response: { 200: PolicySchema } } }, async (req) =>
+    core.policies.readInstance(req.auth),
+  );
+  app.put(
+    '/policy',
+    { schema: { summary: 'Replace the instance policy', tags: ['policy'], body: PolicySchema, response: { 200: PolicySchema } } },
+    async (req) => core.policies.putInstance(req.auth, req.body),
+  );
+  app.patch(
+    '/policy',
+    { schema: { summary: 'Change fields of the instance policy', tags: ['policy'], body: PolicyPatchSchema, response: { 200: PolicySchema } } },
+    async (req) => core.policies.patchInstance(req.auth, req.body),
+  );
+
+  // The effective policy in canonical fields, plus which organization and what it overrides.
+  const OrgPolicy = Type.Object(
+    { ...PolicySchema.properties, organizationId: Type.String(), override: Type.Union([PolicyPatchSchema, Type.Null()]) },
+    { title: 'OrganizationPolicy' },
+  );
+  const orgPolicy = (id: string) => ({ ...core.policies.effective(id), organizationId: id, override: core.policies.overrideOf(id) });
+  app.get(
+    '/organizations/:id/policy',
+    { schema: { summary: "An organization's effective policy and its override", tags: ['policy'], params: IdParam, response: { 200: OrgPolicy } } },
+    async (req) => {
+      const org = await core.organizations.getForPolicy(req.auth, req.params.id);
+      return orgPolicy(org.id);
+    },
+  );
+  app.put(
+    '/organizations/:id/policy',
+    {
+      schema: { summary: "Replace an organization's override", tags: ['policy'], params: IdParam, body: PolicyPatchSchema, response: { 200: OrgPolicy } },
+    },
+    async (req) => {
+      await core.policies.setOverride(req.auth, req.params.id, req.body, true);
+      return orgPolicy(req.params.id);
+    },
+  );
+  app.patch(
+    '/organizations/:id/policy',
+    {
+      schema: {
+        summary: "Change fields of an organization's override",
+        tags: ['policy'],
+        params: IdParam,
+        body: PolicyPatchSchema,
+        response: { 200: OrgPolicy },
+      },
+    },
+    async (req) => {
+      await core.policies.setOverride(req.auth, req.params.id, req.body, false);
+      return orgPolicy(req.params.id);
+    },
+  );
+  app.delete(
+    '/organizations/:id/policy',
+    { schema: { summary: "Remove an organization's override", tags: ['policy'], params: IdParam, response: { 200: OrgPolicy } } },
+    async (req) => {
+      await core.policies.deleteOverride(req.auth, req.params.id);
+      return orgPolicy(req.params.id);
+    },
+  );
+
+  app.post(
+    '/organizations',
+    { schema: { summary: 'Create an organization', tags: ['organizations'], body: NewOrganizationSchema, response: { 201: OrganizationView } } },
+    async (req, reply) => {
+      const org = await core.organizations.create(req.auth, req.body);
+      return reply.code(201).send(organizationView(org, core.policies.effective(org.id)));
+    },
+  );
+  app.get(
+    '/organizations',
+    { schema: { summary: 'List organizations', tags: ['organizations'], response: { 200: Type.Object({ items: Type.Array(OrganizationView) }) } } },
+    async (req) => ({ items: (await core.organizations.list(req.auth)).map((o) => organizationView(o, core.policies.effective(o.id))) }),
+  );
+  app.get(
+    '/organizations/:id',
+    { schema: { summary: 'Get an organization', tags: ['organizations'], params: IdParam, response: { 200: OrganizationView } } },
+    async (req) => {
+      const o = await core.organizations.get(req.auth, req.params.id);
+      return organizationView(o, core.policies.effective(o.id));
+    },
+  );
+  app.delete(
+    '/organizations/:id',
+    { schema: { summary: 'Delete an organization without users', tags: ['organizations'], params: IdParam, response: { 204: Type.Null() } } },
+    async (req, reply) => {
+      await core.organizations.delete(req.auth, req.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+
+  const CreatedCredential = Type.Object({ ...CredentialView.properties, secret: Type.String({ description: 'Shown this once; stored only as a hash.' }) });
+  app.post(
+    '/credentials',
+    { schema: { summary: 'Create an API credential', tags: ['credentials'], body: NewCredentialSchema, response: { 201: CreatedCredential } } },
+    async (req, reply) => {
+      const { credential, secret } = await core.credentials.create(req.auth, req.body);
+      return reply.code(201).send({ ...credentialView(credential), secret });
+    },
+  );
+  app.get(
+    '/credentials',
+    {
+      schema: {
+        summary: 'List credentials (never their secrets)',
+        tags: ['credentials'],
+        response: { 200: Type.Object({ items: Type.Array(CredentialView) }) },
+      },
+    },
+    async (req) => ({ items: (await core.credentials.list(req.auth)).map(credentialView) }),
+  );
+  app.delete(
+    '/credentials/:id',
+    { schema: { summary: 'Revoke a credential (by id or client id)', tags: ['credentials'], params: IdParam, response: { 204: Type.Null() } } },
+    async (req, reply) => {
+      await core.credentials.revoke(req.auth, req.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+  app.post(
+    '/credentials/:id/rotate',
+    { schema: { summary: 'Give a credential a new secret', tags: ['credentials'], params: IdParam, response: { 200: CreatedCredential } } },
+    async (req) => {
+      const { credential, secret } = await core.credentials.rotate(req.auth, req.params.id);
+      return { ...credentialView(credential), secret };
+    },
+  );
+
+  app.get(
+    '/events',
+    {
+      schema: {
+        summary: 'The audit log, oldest first; page with afterId',
+        tags: ['audit'],
+        querystring: Type.Object(
+          {
+            aggregateType: Type.Optional(Type.String({ maxLength: 32 })),
+            aggregateId: Type.Optional(Type.String({ maxLength: 128 })),
+            type: Type.Optional(Type.String({ maxLength: 64 })),
+            actor: Type.Optional(Type.String({ maxLength: 200 })),
+            organizationId: Type.Optional(Type.String({ maxLength: 64 })),
+            since: Type.Optional(Type.String({ format: 'date-time', maxLength: 40 })),
+            until: Type.Optional(Type.String({ format: 'date-time', maxLength: 40 })),
+            afterId: Type.Optional(Type.Integer({ minimum: 0 })),
+            limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ items: Type.Array(EventView), nextAfterId: Type.Union([Type.Integer(), Type.Null()]) }) },
+      },
+    },
+    async (req) => {
+      const { since, until, ...q } = req.query;
+      const items = await core.events.list(req.auth, {
+        ...q,
+        ...(since ? { sinceMs: Date.parse(since) } : {}),
+        ...(until ? { untilMs: Date.parse(until) } : {}),
+      });
+      const last = items.at(-1);
+      return { items: items.map(eventView), nextAfterId: items.length === q.limit && last ? last.id : null };
+    },
+  );
+}

@@ -1,0 +1,37 @@
+import type { AuthContext } from '../../core/auth.js';
+import { authenticate } from '../../server/auth.js';
+import { sendError, toWireError, type WireError } from '../../server/errors.js';
+import { adminRoutes } from './admin-routes.js';
+import { sessionRoutes } from './session-routes.js';
+import type { App, SurfaceDeps } from './types.js';
+import { userRoutes } from './user-routes.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The authenticated caller, or null when no Authorization header was sent. */
+    auth: AuthContext | null;
+  }
+}
+
+/** The native error body: one shape for all of /v1. */
+export const nativeErrorBody = (w: WireError, requestId: string) => ({
+  error: { code: w.code, message: w.message, requestId, details: w.issues },
+});
+
+/** sessiond's own API under /v1 (CONTRACT §4). */
+export async function nativeApi(app: App, deps: SurfaceDeps) {
+  app.addHook('preHandler', async (req) => {
+    req.auth = (await authenticate(deps.core, req)) ?? deps.defaultAuth ?? null;
+  });
+  app.setErrorHandler((err, req, reply) => {
+    const w = toWireError(err, req);
+    return sendError(reply, w, nativeErrorBody(w, req.id));
+  });
+  app.setNotFoundHandler((req, reply) => {
+    const w: WireError = { status: 404, code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}`, issues: [] };
+    return sendError(reply, w, nativeErrorBody(w, req.id));
+  });
+  sessionRoutes(app, deps);
+  userRoutes(app, deps);
+  adminRoutes(app, deps);
+}

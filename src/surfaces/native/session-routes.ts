@@ -1,0 +1,147 @@
+import Type from 'typebox';
+import { LoginNameSchema } from '../../core/users.js';
+import type { App, SurfaceDeps } from './types.js';
+import { IdParam, Paging, pageOf, SessionView, sessionView, TokenBody } from './views.js';
+
+const SignIn = Type.Object(
+  {
+    loginName: LoginNameSchema,
+    password: Type.String({ minLength: 1, maxLength: 1024 }),
+    organizationId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    persistent: Type.Optional(Type.Boolean({ description: '"Remember me"; only where the policy allows persistent sessions.' })),
+  },
+  { additionalProperties: false },
+);
+
+const Introspection = Type.Object(
+  {
+    active: Type.Boolean(),
+    reason: Type.Optional(
+      Type.Union([Type.Literal('expired'), Type.Literal('idle_timeout'), Type.Literal('revoked'), Type.Literal('evicted'), Type.Literal('unknown')], {
+        description: 'Why the token is not active (only when active is false).',
+      }),
+    ),
+    session: Type.Optional(SessionView),
+  },
+  { title: 'Introspection' },
+);
+
+/** Sign-in, validation and revocation of sessions. */
+export function sessionRoutes(app: App, { core }: SurfaceDeps) {
+  const client = (req: { ip: string; headers: Record<string, unknown> }) => ({
+    ip: req.ip,
+    userAgent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'].slice(0, 512) : null,
+  });
+
+  app.post(
+    '/sessions',
+    {
+      schema: {
+        summary: 'Sign a user in with login name and password',
+        description: 'Wrong login name and wrong password give the same 401 after the same work.',
+        tags: ['sessions'],
+        body: SignIn,
+        response: { 201: Type.Object({ session: SessionView, token: Type.String({ description: '256-bit opaque token, shown once.' }) }) },
+      },
+    },
+    async (req, reply) => {
+      const { session, token } = await core.sessions.signIn({ ...req.body, client: client(req) });
+      return reply.code(201).send({ session: sessionView(session), token });
+    },
+  );
+
+  app.post(
+    '/sessions/introspect',
+    {
+      schema: {
+        summary: 'Is this token still good? (counts as use)',
+        tags: ['sessions'],
+        body: TokenBody,
+        response: { 200: Introspection },
+      },
+    },
+    async (req) => {
+      const r = await core.sessions.introspect(req.body.token, client(req));
+      if (!r.verdict.active) return { active: false, reason: r.verdict.reason };
+      return { active: true, session: sessionView(r as Parameters<typeof sessionView>[0]) };
+    },
+  );
+
+  app.post(
+    '/sessions/revoke',
+    { schema: { summary: 'Sign out: end the session of this token', tags: ['sessions'], body: TokenBody, response: { 204: Type.Null() } } },
+    async (req, reply) => {
+      await core.sessions.revokeByToken(req.body.token);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/sessions/revoke-others',
+    {
+      schema: {
+        summary: 'Log out my other devices: end every other session of the token holder',
+        tags: ['sessions'],
+        body: TokenBody,
+        response: { 200: Type.Object({ revoked: Type.Integer() }) },
+      },
+    },
+    async (req) => ({ revoked: await core.sessions.revokeOthers(req.body.token) }),
+  );
+
+  app.post(
+    '/sessions/password',
+    {
+      schema: {
+        summary: "Change the token holder's password (ends their other sessions)",
+        tags: ['sessions'],
+        body: Type.Object(
+          { token: TokenBody.properties.token, currentPassword: Type.String({ minLength: 1, maxLength: 1024 }), newPassword: Type.String({ maxLength: 1024 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ sessionsEnded: Type.Integer() }) },
+      },
+    },
+    async (req) => core.users.changeOwnPassword(req.body.token, req.body.currentPassword, req.body.newPassword),
+  );
+
+  app.get(
+    '/sessions',
+    {
+      schema: {
+        summary: 'List sessions, newest first',
+        tags: ['sessions'],
+        querystring: Type.Object(
+          {
+            ...Paging.properties,
+            userId: Type.Optional(Type.String({ maxLength: 128 })),
+            organizationId: Type.Optional(Type.String({ maxLength: 64 })),
+            active: Type.Optional(Type.Boolean({ default: true, description: 'Only sessions active under the current policy.' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: pageOf(SessionView) },
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      const r = await core.sessions.list(req.auth, { ...q, activeOnly: q.active ?? true });
+      return { items: r.items.map(sessionView), total: r.total, limit: q.limit, offset: q.offset };
+    },
+  );
+
+  app.get(
+    '/sessions/:id',
+    { schema: { summary: 'Get a session (does not count as use)', tags: ['sessions'], params: IdParam, response: { 200: SessionView } } },
+    async (req) => sessionView(await core.sessions.get(req.auth, req.params.id)),
+  );
+
+  app.delete(
+    '/sessions/:id',
+    { schema: { summary: 'Revoke a session', tags: ['sessions'], params: IdParam, response: { 204: Type.Null() } } },
+    async (req, reply) => {
+      await core.sessions.revoke(req.auth, req.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+}

@@ -1,0 +1,15 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+import type { AuthContext } from '../../core/auth.js';
+import type { Core } from '../../core/index.js';
+
+export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+export interface SurfaceDeps {
+  core: Core;
+  /**
+   * Caller assumed when a request has no Authorization header. Only the CLI's local mode
+   * (which never listens on a socket) sets it, to act as the system on its own data directory.
+   */
+  defaultAuth?: AuthContext | null;
+}

@@ -1,0 +1,110 @@
+import Type from 'typebox';
+import { NewUserSchema, PasswordSchema, RoleSchema } from '../../core/users.js';
+import type { App, SurfaceDeps } from './types.js';
+import { IdParam, Paging, pageOf, SessionView, sessionView, UserView, userView } from './views.js';
+
+/** Users and their sessions. */
+export function userRoutes(app: App, { core }: SurfaceDeps) {
+  app.post('/users', { schema: { summary: 'Create a user', tags: ['users'], body: NewUserSchema, response: { 201: UserView } } }, async (req, reply) =>
+    reply.code(201).send(userView(await core.users.create(req.auth, req.body))),
+  );
+
+  app.get(
+    '/users',
+    {
+      schema: {
+        summary: 'List users',
+        tags: ['users'],
+        querystring: Type.Object(
+          { ...Paging.properties, organizationId: Type.Optional(Type.String({ maxLength: 64 })), search: Type.Optional(Type.String({ maxLength: 200 })) },
+          { additionalProperties: false },
+        ),
+        response: { 200: pageOf(UserView) },
+      },
+    },
+    async (req) => {
+      const r = await core.users.list(req.auth, req.query);
+      return { items: r.items.map(userView), total: r.total, limit: req.query.limit, offset: req.query.offset };
+    },
+  );
+
+  app.get('/users/:id', { schema: { summary: 'Get a user', tags: ['users'], params: IdParam, response: { 200: UserView } } }, async (req) =>
+    userView(await core.users.get(req.auth, req.params.id)),
+  );
+
+  app.patch(
+    '/users/:id',
+    {
+      schema: {
+        summary: 'Change role or disable/enable a user (disabling ends all their sessions)',
+        tags: ['users'],
+        params: IdParam,
+        body: Type.Object({ role: Type.Optional(RoleSchema), disabled: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+        response: { 200: UserView },
+      },
+    },
+    async (req) => {
+      let u = await core.users.get(req.auth, req.params.id);
+      if (req.body.role !== undefined) u = await core.users.setRole(req.auth, u.id, req.body.role);
+      if (req.body.disabled !== undefined) u = await core.users.setDisabled(req.auth, u.id, req.body.disabled);
+      return userView(u);
+    },
+  );
+
+  app.delete(
+    '/users/:id',
+    { schema: { summary: 'Delete a user and end all their sessions', tags: ['users'], params: IdParam, response: { 204: Type.Null() } } },
+    async (req, reply) => {
+      await core.users.delete(req.auth, req.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.put(
+    '/users/:id/password',
+    {
+      schema: {
+        summary: "Set a user's password (ends their sessions unless configured otherwise)",
+        tags: ['users'],
+        params: IdParam,
+        body: Type.Object({ password: PasswordSchema }, { additionalProperties: false }),
+        response: { 200: Type.Object({ sessionsEnded: Type.Integer() }) },
+      },
+    },
+    async (req) => core.users.setPassword(req.auth, req.params.id, req.body.password),
+  );
+
+  app.get(
+    '/users/:id/sessions',
+    {
+      schema: {
+        summary: "A user's sessions with location and last activity",
+        tags: ['users', 'sessions'],
+        params: IdParam,
+        querystring: Type.Object({ ...Paging.properties, active: Type.Optional(Type.Boolean({ default: true })) }, { additionalProperties: false }),
+        response: { 200: pageOf(SessionView) },
+      },
+    },
+    async (req) => {
+      const u = await core.users.get(req.auth, req.params.id);
+      const r = await core.sessions.list(req.auth, { ...req.query, userId: u.id, activeOnly: req.query.active ?? true });
+      return { items: r.items.map(sessionView), total: r.total, limit: req.query.limit, offset: req.query.offset };
+    },
+  );
+
+  app.delete(
+    '/users/:id/sessions',
+    {
+      schema: {
+        summary: 'End all sessions of a user',
+        tags: ['users', 'sessions'],
+        params: IdParam,
+        response: { 200: Type.Object({ revoked: Type.Integer() }) },
+      },
+    },
+    async (req) => {
+      const u = await core.users.get(req.auth, req.params.id);
+      return { revoked: await core.sessions.revokeAllOfUser(req.auth, u.id, u.organizationId) };
+    },
+  );
+}

@@ -1,0 +1,171 @@
+import Type, { type TSchema } from 'typebox';
+import type { Policy } from '../../core/policy.js';
+import { PolicyPatchSchema, PolicySchema } from '../../core/policy.js';
+import type { Credential, EventRecord, Organization, User } from '../../core/ports.js';
+import type { SessionInfo } from '../../core/sessions.js';
+
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+const Time = Type.String({ format: 'date-time' });
+const iso = (ms: number) => new Date(ms).toISOString();
+const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
+
+export const SessionView = Type.Object(
+  {
+    id: Type.String(),
+    subjectType: Type.Union([Type.Literal('user'), Type.Literal('credential')]),
+    userId: Nullable(Type.String()),
+    credentialId: Nullable(Type.String()),
+    organizationId: Type.String(),
+    role: Type.String(),
+    persistent: Type.Boolean(),
+    active: Type.Boolean({ description: 'Whether the current policy considers the session active now.' }),
+    endReason: Nullable(Type.String({ description: 'expired, idle_timeout, revoked or evicted; null while active.' })),
+    createdAt: Time,
+    lastActiveAt: Time,
+    expiresAt: Type.String({ format: 'date-time', description: 'Absolute deadline: the session ends then however active it is.' }),
+    idleExpiresAt: Nullable(Type.String({ format: 'date-time', description: 'When the session ends if unused from now on; null without idle timeout.' })),
+    endedAt: Nullable(Time),
+    location: Type.Object({
+      ip: Nullable(Type.String()),
+      userAgent: Nullable(Type.String()),
+      country: Nullable(Type.String()),
+      city: Nullable(Type.String()),
+      lastIp: Nullable(Type.String()),
+    }),
+  },
+  { title: 'Session' },
+);
+
+export function sessionView(info: SessionInfo) {
+  const { record: r, verdict: v } = info;
+  return {
+    id: r.id,
+    subjectType: r.subjectType,
+    userId: r.subjectType === 'user' ? r.subjectId : null,
+    credentialId: r.subjectType === 'credential' ? r.subjectId : null,
+    organizationId: r.organizationId,
+    role: r.role,
+    persistent: r.persistent,
+    active: v.active,
+    endReason: v.active ? null : v.reason,
+    createdAt: iso(r.createdAtMs),
+    lastActiveAt: iso(r.lastActiveAtMs),
+    expiresAt: iso(v.active ? v.absoluteDeadlineMs : v.endedAtMs),
+    idleExpiresAt: v.active ? isoOrNull(v.idleDeadlineMs) : null,
+    endedAt: v.active ? null : iso(v.endedAtMs),
+    location: { ip: r.ip, userAgent: r.userAgent, country: r.country, city: r.city, lastIp: r.lastIp },
+  };
+}
+
+export const UserView = Type.Object(
+  {
+    id: Type.String(),
+    loginName: Type.String(),
+    displayName: Nullable(Type.String()),
+    role: Type.Union([Type.Literal('user'), Type.Literal('admin')]),
+    organizationId: Type.String(),
+    disabled: Type.Boolean(),
+    createdAt: Time,
+    updatedAt: Time,
+  },
+  { title: 'User' },
+);
+export const userView = (u: User) => ({
+  id: u.id,
+  loginName: u.loginName,
+  displayName: u.displayName,
+  role: u.role,
+  organizationId: u.organizationId,
+  disabled: u.disabled,
+  createdAt: iso(u.createdAtMs),
+  updatedAt: iso(u.updatedAtMs),
+});
+
+export const CredentialView = Type.Object(
+  {
+    id: Type.String(),
+    clientId: Type.String(),
+    name: Type.String(),
+    permissions: Type.Array(Type.String()),
+    organizationId: Nullable(Type.String()),
+    createdAt: Time,
+    revokedAt: Nullable(Time),
+  },
+  { title: 'Credential' },
+);
+export const credentialView = (c: Credential) => ({
+  id: c.id,
+  clientId: c.clientId,
+  name: c.name,
+  permissions: c.permissions,
+  organizationId: c.organizationId,
+  createdAt: iso(c.createdAtMs),
+  revokedAt: isoOrNull(c.revokedAtMs),
+});
+
+export const OrganizationView = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    createdAt: Time,
+    policyOverride: Nullable(PolicyPatchSchema),
+    effectivePolicy: PolicySchema,
+  },
+  { title: 'Organization' },
+);
+export const organizationView = (o: Organization, effective: Policy) => ({
+  id: o.id,
+  name: o.name,
+  createdAt: iso(o.createdAtMs),
+  policyOverride: o.policyOverride,
+  effectivePolicy: effective,
+});
+
+export const EventView = Type.Object(
+  {
+    id: Type.Integer(),
+    aggregateType: Type.String(),
+    aggregateId: Type.String(),
+    sequence: Type.Integer(),
+    type: Type.String(),
+    actor: Type.String(),
+    organizationId: Nullable(Type.String()),
+    at: Time,
+    data: Type.Object({}, { additionalProperties: true }),
+  },
+  { title: 'Event' },
+);
+export const eventView = (e: EventRecord) => ({
+  id: e.id,
+  aggregateType: e.aggregateType,
+  aggregateId: e.aggregateId,
+  sequence: e.sequence,
+  type: e.type,
+  actor: e.actor,
+  organizationId: e.organizationId,
+  at: iso(e.atMs),
+  data: e.data,
+});
+
+export const ErrorView = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String(),
+      message: Type.String(),
+      requestId: Type.String(),
+      details: Type.Array(Type.Object({ field: Type.String(), code: Type.String(), message: Type.String() })),
+    }),
+  },
+  { title: 'Error' },
+);
+
+export const Paging = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+  offset: Type.Integer({ minimum: 0, maximum: 10_000_000, default: 0 }),
+});
+
+export const pageOf = <T extends TSchema>(item: T) =>
+  Type.Object({ items: Type.Array(item), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() });
+
+export const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) });
+export const TokenBody = Type.Object({ token: Type.String({ minLength: 1, maxLength: 512 }) }, { additionalProperties: false });
