@@ -1,6 +1,6 @@
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyServerFactory } from 'fastify';
+import Fastify, { type FastifyServerFactory, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import Type from 'typebox';
 import type { Config } from '../config/config.js';
@@ -36,7 +36,8 @@ export async function buildHttp(o: {
   };
   const app = Fastify({
     loggerInstance: o.logger,
-    disableRequestLogging: true,
+    // Per-request lines cost too much at validation rates; onResponse logs at debug instead.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: o.config.bodyLimitBytes,
     trustProxy: o.config.trustProxy,
     serverFactory,

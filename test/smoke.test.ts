@@ -1,0 +1,25 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestApp, startTestApp } from './helpers.js';
+
+describe('smoke', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('signs in, introspects, revokes', async () => {
+    const u = await t.req('POST', '/v1/users', { loginName: 'alice', password: 'correct horse battery', role: 'user' });
+    expect(u.status).toBe(201);
+    expect(u.body).toMatchObject({ loginName: 'alice', role: 'user', organizationId: 'default' });
+    const s = await t.req('POST', '/v1/sessions', { loginName: 'alice', password: 'correct horse battery' }, { token: null });
+    expect(s.status).toBe(201);
+    expect(s.body.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const i = await t.req('POST', '/v1/sessions/introspect', { token: s.body.token }, { token: null });
+    expect(i.body).toMatchObject({ active: true, session: { id: s.body.session.id, userId: u.body.id } });
+    expect(Date.parse(i.body.session.expiresAt)).toBeGreaterThan(Date.now());
+    expect((await t.req('DELETE', `/v1/sessions/${s.body.session.id}`)).status).toBe(204);
+    const after = await t.req('POST', '/v1/sessions/introspect', { token: s.body.token }, { token: null });
+    expect(after.body).toEqual({ active: false, reason: 'revoked' });
+  });
+});
