@@ -71,6 +71,10 @@ export function createDualServer(handler: Handler, o: { maxHeaderSize: number; h
     h2,
     drain() {
       server.close();
+      // Connections whose last response is still being written go idle later: keep closing them.
+      const sweep = setInterval(() => server.closeIdleConnections(), 25);
+      sweep.unref();
+      server.once('close', () => clearInterval(sweep));
       server.closeIdleConnections();
       for (const s of sessions) s.close(); // GOAWAY: in-flight streams finish, no new ones
     },

@@ -1,0 +1,153 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import http2 from 'node:http2';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BOOTSTRAP } from './helpers.js';
+
+// The real server process: durability across SIGKILL, graceful SIGTERM.
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+
+async function startServer(dataDir: string, port: number, env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, ['bin/sessiond.js', 'serve'], {
+    env: {
+      ...process.env,
+      SESSIOND_PORT: String(port),
+      SESSIOND_DATA_DIR: dataDir,
+      SESSIOND_BOOTSTRAP_TOKEN: BOOTSTRAP,
+      SESSIOND_LOG_LEVEL: 'warn',
+      SESSIOND_ARGON2_MEMORY_KIB: '1024',
+      SESSIOND_ARGON2_TIME_COST: '1',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d) => {
+    stderr += d;
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited: ${stderr}`);
+    if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) return { child, base, stderr: () => stderr };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`server did not start: ${stderr}`);
+}
+
+const exited = (child: ChildProcess) =>
+  new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve({ code: child.exitCode, signal: child.signalCode });
+    else child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+
+const json = (base: string, method: string, path: string, body?: unknown, token: string | null = BOOTSTRAP) =>
+  fetch(`${base}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+
+describe('server process', () => {
+  it('prints where it listens, which storage, and never the bootstrap secret it was given', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sessiond-proc-'));
+    dirs.push(dataDir);
+    const { child, stderr } = await startServer(dataDir, await freePort());
+    child.kill('SIGTERM');
+    await exited(child);
+    expect(stderr()).toMatch(/sessiond listening on http:\/\/127\.0\.0\.1:\d+/);
+    expect(stderr()).toContain(`storage: SQLite ${dataDir}/sessiond.db`);
+    expect(stderr()).not.toContain(BOOTSTRAP);
+  });
+
+  it('keeps every acknowledged session across kill -9 in the middle of concurrent sign-ins', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sessiond-proc-'));
+    dirs.push(dataDir);
+    const port = await freePort();
+    const { child, base } = await startServer(dataDir, port);
+    expect((await json(base, 'POST', '/v1/users', { loginName: 'k', password: 'password-1' })).status).toBe(201);
+    const acknowledged: { id: string; token: string }[] = [];
+    let stop = false;
+    const worker = async () => {
+      while (!stop) {
+        try {
+          const r = await json(base, 'POST', '/v1/sessions', { loginName: 'k', password: 'password-1' }, null);
+          if (r.status === 201) {
+            const b = (await r.json()) as { session: { id: string }; token: string };
+            acknowledged.push({ id: b.session.id, token: b.token });
+          }
+        } catch {
+          return; // the server is gone
+        }
+      }
+    };
+    const workers = Array.from({ length: 16 }, worker);
+    await new Promise((r) => setTimeout(r, 1500));
+    child.kill('SIGKILL');
+    stop = true;
+    await Promise.all(workers);
+    await exited(child);
+    expect(acknowledged.length).toBeGreaterThan(20);
+
+    const again = await startServer(dataDir, port);
+    let lost = 0;
+    for (const a of acknowledged) {
+      const r = (await (await json(again.base, 'POST', '/v1/sessions/introspect', { token: a.token }, null)).json()) as { active: boolean; session?: { id: string } };
+      if (!r.active || r.session?.id !== a.id) lost++;
+    }
+    expect(lost).toBe(0);
+    again.child.kill('SIGTERM');
+    expect((await exited(again.child)).code).toBe(0);
+  }, 60_000);
+
+  it('SIGTERM finishes in-flight requests, closes idle HTTP/1.1 and HTTP/2 connections, exits 0 quickly', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sessiond-proc-'));
+    dirs.push(dataDir);
+    // Default argon2 cost so the sign-in is still in flight when SIGTERM arrives.
+    const { child, base } = await startServer(dataDir, await freePort(), { SESSIOND_ARGON2_MEMORY_KIB: '65536', SESSIOND_ARGON2_TIME_COST: '3' });
+    expect((await json(base, 'POST', '/v1/users', { loginName: 'g', password: 'password-1' })).status).toBe(201);
+
+    // An idle keep-alive HTTP/1.1 connection and an idle h2c session.
+    const agent = new http.Agent({ keepAlive: true });
+    await new Promise<void>((resolve, reject) => {
+      http.get(`${base}/healthz`, { agent }, (res) => {
+        res.resume();
+        res.on('end', resolve);
+      }).on('error', reject);
+    });
+    const h2 = http2.connect(base);
+    await new Promise<void>((resolve, reject) => {
+      const s = h2.request({ ':path': '/healthz' });
+      s.on('response', () => undefined).resume();
+      s.on('end', resolve).on('error', reject);
+    });
+    const h2closed = new Promise<void>((resolve) => h2.on('close', resolve));
+
+    const inFlight = json(base, 'POST', '/v1/sessions', { loginName: 'g', password: 'password-1' }, null);
+    await new Promise((r) => setTimeout(r, 15));
+    const t0 = Date.now();
+    child.kill('SIGTERM');
+    const res = await inFlight;
+    expect(res.status).toBe(201);
+    const { code } = await exited(child);
+    expect(code).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(2000);
+    await h2closed;
+    agent.destroy();
+  }, 30_000);
+});
