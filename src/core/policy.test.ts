@@ -18,9 +18,7 @@ describe('policy validation', () => {
   });
 
   it('reports one issue per bad field, with its key path', () => {
-    const issues = issuesOf(() =>
-      parsePolicyPatch({ maxLifetimeSeconds: 0, idleTimeoutSeconds: -5, onLimit: 'kick', trackLocation: 'yes', extra: 1 }),
-    );
+    const issues = issuesOf(() => parsePolicyPatch({ maxLifetimeSeconds: 0, idleTimeoutSeconds: -5, onLimit: 'kick', trackLocation: 'yes', extra: 1 }));
     const byField = Object.fromEntries(issues.map((i) => [i.field, i]));
     expect(byField.maxLifetimeSeconds?.code).toBe('range');
     expect(byField.maxLifetimeSeconds?.message).toBe('must be between 1 and 315360000');

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Policy, defaultPolicy } from './policy.js';
-import { type SessionTimes, evaluateSession, sessionsToEvict } from './session-rules.js';
+import { defaultPolicy, type Policy } from './policy.js';
+import { evaluateSession, type SessionTimes, sessionsToEvict } from './session-rules.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 const open = (o: Partial<SessionTimes> = {}): SessionTimes => ({

@@ -1,6 +1,11 @@
 import type { TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
+import { Settings } from 'typebox/system';
 import type { FieldIssue } from './errors.js';
+
+// Report every bad field (inputs are size-limited before they get here, so 64 stays cheap),
+// and treat an optional key set to `undefined` as present, as the compiler does.
+Settings.Set({ maxErrors: 64, exactOptionalPropertyTypes: true });
 
 /** JSON-Schema error (TypeBox/Ajv shape) reduced to what we need. */
 export interface SchemaError {
@@ -42,8 +47,12 @@ export function toFieldIssues(errors: readonly SchemaError[], schema?: TSchema):
         break;
       }
       case 'const':
-      case 'enum':
-        break; // summarised by the anyOf error that follows
+      case 'enum': {
+        // Usually summarised by the anyOf error that follows; stands alone if the error list was cut short.
+        const allowed = enumValues(schema, e.instancePath);
+        if (allowed) put({ field: base, code: 'enum', message: `must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}` });
+        break;
+      }
       case 'anyOf': {
         const allowed = enumValues(schema, e.instancePath);
         put(
