@@ -131,9 +131,10 @@ export class SessionService {
    * (write-behind, never a synchronous disk write).
    */
   async introspect(token: string, client?: ClientInfo): Promise<SessionInfo | { verdict: Verdict & { active: false } }> {
-    const found = looksLikeSecret(token) ? await this.d.store.findSessionByTokenHash(hashSecret(token)) : undefined;
+    const hash = looksLikeSecret(token) ? hashSecret(token) : null;
+    const found = hash ? await this.d.store.findSessionByTokenHash(hash) : undefined;
     const now = this.d.clock.nowMs();
-    if (!found) return { verdict: { active: false, reason: 'unknown', endedAtMs: now } };
+    if (!found || !sameHash(found.tokenHash, hash as string)) return { verdict: { active: false, reason: 'unknown', endedAtMs: now } };
     const policy = this.d.policies.effective(found.organizationId);
     const before = evaluateSession(found, policy, now);
     if (!before.active) return { record: found, verdict: before };
