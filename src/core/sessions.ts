@@ -5,7 +5,7 @@ import type { PolicyService } from './policies.js';
 import { type Role, sessionLimitFor } from './policy.js';
 import type { GeoLocator, Location, PasswordHasher, SessionRecord, Store, StoreTx, SubjectType } from './ports.js';
 import { evaluateSession, sessionsToEvict, type Verdict } from './session-rules.js';
-import { hashSecret, type IdSource, looksLikeSecret } from './tokens.js';
+import { hashSecret, type IdSource, looksLikeSecret, sameHash } from './tokens.js';
 
 /** A session with the verdict of the current policy on it. */
 export interface SessionInfo {
