@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createArgon2Hasher } from '../src/adapters/argon2-hasher.js';
-import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
 import { systemContext } from '../src/core/auth.js';
 import { FakeClock } from '../src/core/clock.js';
 import { DomainError } from '../src/core/errors.js';
@@ -12,6 +11,7 @@ import { type Core, createCore } from '../src/core/index.js';
 import type { PasswordHasher } from '../src/core/ports.js';
 import { evaluateSession } from '../src/core/session-rules.js';
 import { sweepEndedSessions } from '../src/core/sweep.js';
+import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
 
 // The core against a real SQLite file and real argon2id (at a low cost), with a fake clock.
 let hasher: PasswordHasher;

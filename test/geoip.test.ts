@@ -27,7 +27,12 @@ describe('GeoIP location (real .mmdb read by the maxmind reader)', () => {
     const t = await startTestApp({ geoipDb: dbPath, trustProxy: true });
     try {
       await t.req('POST', '/v1/users', { loginName: 'geo', password: 'password-1' });
-      const s = await t.req('POST', '/v1/sessions', { loginName: 'geo', password: 'password-1' }, { token: null, headers: { 'x-forwarded-for': '203.0.113.5', 'user-agent': 'TestAgent/1.0' } });
+      const s = await t.req(
+        'POST',
+        '/v1/sessions',
+        { loginName: 'geo', password: 'password-1' },
+        { token: null, headers: { 'x-forwarded-for': '203.0.113.5', 'user-agent': 'TestAgent/1.0' } },
+      );
       expect(s.status).toBe(201);
       expect(s.body.session.location).toEqual({ ip: '203.0.113.5', userAgent: 'TestAgent/1.0', country: 'NL', city: 'Amsterdam', lastIp: '203.0.113.5' });
     } finally {

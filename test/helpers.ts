@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { type SessiondApp, createApp, createLogger } from '../src/app.js';
+import { createApp, createLogger, type SessiondApp } from '../src/app.js';
 import { type Config, loadConfig } from '../src/config/config.js';
 
 export const BOOTSTRAP = 'test-bootstrap-secret-0123456789abcdefghijkl';
@@ -22,7 +22,12 @@ export interface TestApp {
   logs: LogSink;
   config: Config;
   /** In-process request through Fastify's inject; auth defaults to the bootstrap credential. */
-  req(method: string, url: string, body?: unknown, o?: { token?: string | null; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Record<string, unknown>; raw: string }>;
+  req(
+    method: string,
+    url: string,
+    body?: unknown,
+    o?: { token?: string | null; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: any; headers: Record<string, unknown>; raw: string }>;
   close(): Promise<void>;
 }
 
@@ -52,7 +57,12 @@ export async function startTestApp(overrides: Partial<Config> = {}, o: { listen?
         method: method as 'GET',
         url: reqUrl,
         headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(opt.headers ?? {}) },
-        ...(body !== undefined ? { payload: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...(opt.headers ?? {}) } } : {}),
+        ...(body !== undefined
+          ? {
+              payload: typeof body === 'string' ? body : JSON.stringify(body),
+              headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...(opt.headers ?? {}) },
+            }
+          : {}),
       });
       let parsed: unknown = null;
       try {

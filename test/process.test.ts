@@ -44,7 +44,13 @@ async function startServer(dataDir: string, port: number, env: Record<string, st
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
     if (child.exitCode !== null) throw new Error(`server exited: ${stderr}`);
-    if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) return { child, base, stderr: () => stderr };
+    if (
+      await fetch(`${base}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return { child, base, stderr: () => stderr };
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`server did not start: ${stderr}`);
@@ -107,7 +113,10 @@ describe('server process', () => {
     const again = await startServer(dataDir, port);
     let lost = 0;
     for (const a of acknowledged) {
-      const r = (await (await json(again.base, 'POST', '/v1/sessions/introspect', { token: a.token }, null)).json()) as { active: boolean; session?: { id: string } };
+      const r = (await (await json(again.base, 'POST', '/v1/sessions/introspect', { token: a.token }, null)).json()) as {
+        active: boolean;
+        session?: { id: string };
+      };
       if (!r.active || r.session?.id !== a.id) lost++;
     }
     expect(lost).toBe(0);
@@ -125,10 +134,12 @@ describe('server process', () => {
     // An idle keep-alive HTTP/1.1 connection and an idle h2c session.
     const agent = new http.Agent({ keepAlive: true });
     await new Promise<void>((resolve, reject) => {
-      http.get(`${base}/healthz`, { agent }, (res) => {
-        res.resume();
-        res.on('end', resolve);
-      }).on('error', reject);
+      http
+        .get(`${base}/healthz`, { agent }, (res) => {
+          res.resume();
+          res.on('end', resolve);
+        })
+        .on('error', reject);
     });
     const h2 = http2.connect(base);
     await new Promise<void>((resolve, reject) => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestApp, startTestApp } from './helpers.js';
+import { startTestApp, type TestApp } from './helpers.js';
 
 describe('smoke', () => {
   let t: TestApp;

@@ -63,13 +63,13 @@ export class PolicyService {
 
   /** Replaces the instance policy (all fields required). */
   async putInstance(ctx: AuthContext | null, input: unknown): Promise<Policy> {
-    const c = requirePermission(ctx, 'session_config:write');
+    const c = requireInstanceWriter(ctx);
     return this.writeInstance(c, parsePolicy(input));
   }
 
   /** Changes only the given fields of the instance policy. */
   async patchInstance(ctx: AuthContext | null, input: unknown): Promise<Policy> {
-    const c = requirePermission(ctx, 'session_config:write');
+    const c = requireInstanceWriter(ctx);
     const patch = parsePolicyPatch(input);
     return this.writeInstance(c, applyPatch(this.instance, patch));
   }
@@ -137,4 +137,16 @@ export class PolicyService {
     this.overrides.delete(organizationId);
     this.effectiveCache.clear();
   }
+}
+
+/**
+ * The instance policy binds every organization, so only an instance-wide caller may change it;
+ * an organization-scoped one changes its organization's override instead.
+ */
+function requireInstanceWriter(ctx: AuthContext | null): AuthContext {
+  const c = requirePermission(ctx, 'session_config:write');
+  if (c.organizationId !== null) {
+    throw new DomainError('permission_denied', "an organization-scoped credential cannot change the instance policy; change its organization's override");
+  }
+  return c;
 }

@@ -20,6 +20,9 @@ export const nativeErrorBody = (w: WireError, requestId: string) => ({
 
 /** sessiond's own API under /v1 (CONTRACT §4). */
 export async function nativeApi(app: App, deps: SurfaceDeps) {
+  // The native API takes JSON only: without Fastify's default text/plain parser, any other
+  // body type gets 415 unsupported_media_type (this plugin's scope only; other surfaces keep theirs).
+  app.removeContentTypeParser('text/plain');
   app.addHook('preHandler', async (req) => {
     req.auth = (await authenticate(deps.core, req)) ?? deps.defaultAuth ?? null;
   });
