@@ -27,6 +27,7 @@ export interface TestApp {
     url: string,
     body?: unknown,
     o?: { token?: string | null; headers?: Record<string, string> },
+    // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON answers
   ): Promise<{ status: number; body: any; headers: Record<string, unknown>; raw: string }>;
   close(): Promise<void>;
 }

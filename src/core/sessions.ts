@@ -139,6 +139,11 @@ export class SessionService {
     const before = evaluateSession(found, policy, now);
     if (!before.active) return { record: found, verdict: before };
     const ip = policy.trackLocation ? (client?.ip ?? null) : null;
+    // Use is recorded at a granularity of at most 1 s (less for idle timeouts under a minute): a
+    // session can look idle at most that much earlier than exact, never later; busy tokens cost less.
+    if (now - found.lastActiveAtMs < activityGranularityMs(policy.idleTimeoutSeconds) && (ip === null || ip === found.lastIp)) {
+      return { record: found, verdict: before };
+    }
     this.d.store.recordActivity(found.id, now, ip);
     const used: SessionRecord = { ...found, lastActiveAtMs: now, lastIp: ip ?? found.lastIp };
     return { record: used, verdict: evaluateSession(used, policy, now) };
@@ -249,5 +254,9 @@ export class SessionService {
     return { ip, userAgent: client?.userAgent ?? null, country: geo?.country ?? null, city: geo?.city ?? null };
   }
 }
+
+/** How old a recorded use must be before another is recorded: 1/60 of the idle timeout, at most 1 s. */
+export const activityGranularityMs = (idleTimeoutSeconds: number): number =>
+  idleTimeoutSeconds === 0 ? 1_000 : Math.min(1_000, Math.floor((idleTimeoutSeconds * 1000) / 60));
 
 const emptyLocation: Location = { ip: null, userAgent: null, country: null, city: null };

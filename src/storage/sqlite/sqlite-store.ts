@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import { Kysely, SqliteDialect } from 'kysely';
 import type { SessionRecord, Store, StoreTx } from '../../core/ports.js';
 import { type Activity, ActivityBuffer } from '../activity-buffer.js';
 import { migrate } from '../migrations.js';
@@ -35,6 +35,8 @@ export class SqliteStore extends SqlRepo implements Store {
   readonly description: string;
   private readonly kysely: Kysely<Schema>;
   private readonly activity: ActivityBuffer;
+  private readonly synchronous: 'FULL' | 'NORMAL';
+  private readonly writeActivityTx: (batch: Activity[]) => void;
   private readonly byTokenHash: Database.Statement<[string], SessionsTable>;
 
   private constructor(
@@ -47,6 +49,11 @@ export class SqliteStore extends SqlRepo implements Store {
     this.kysely = kysely;
     this.description = `SQLite ${path}`;
     this.byTokenHash = sqlite.prepare('SELECT * FROM sessions WHERE token_hash = ?');
+    this.synchronous = o.synchronous ?? 'FULL';
+    const update = sqlite.prepare('UPDATE sessions SET last_active_at_ms = ?, last_ip = coalesce(?, last_ip) WHERE id = ? AND last_active_at_ms < ?');
+    this.writeActivityTx = sqlite.transaction((batch: Activity[]) => {
+      for (const a of batch) update.run(a.atMs, a.ip, a.sessionId, a.atMs);
+    });
     this.activity = new ActivityBuffer((b) => this.writeActivity(b), o.activityFlushMs, 50_000, o.onError);
   }
 
@@ -59,6 +66,9 @@ export class SqliteStore extends SqlRepo implements Store {
     db.pragma(`synchronous = ${o.synchronous ?? 'FULL'}`);
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
+    // Keep the hot part of the sessions table and its token index in memory.
+    db.pragma('cache_size = -65536'); // 64 MiB page cache
+    db.pragma('mmap_size = 268435456'); // 256 MiB memory-mapped reads
     // Migrations first: the hot-path statement needs the tables.
     await migrate(new Kysely<Schema>({ dialect: new SqliteDialect({ database: db }) }), 'sqlite');
     const store = new SqliteStore(db, o, path);
@@ -93,16 +103,18 @@ export class SqliteStore extends SqlRepo implements Store {
     return this.activity.flush();
   }
 
-  /** One UPDATE … FROM (VALUES …) per 300 sessions, never moving a time backwards. */
+  /**
+   * One prepared UPDATE per session inside one transaction, never moving a time backwards.
+   * Activity is write-behind by design (docs/architecture.md), so this transaction is
+   * committed with synchronous=NORMAL: it survives a process crash without an fsync.
+   */
   private async writeActivity(batch: Activity[]): Promise<void> {
-    await this.kysely.transaction().execute(async (trx) => {
-      for (let i = 0; i < batch.length; i += 300) {
-        const rows = batch.slice(i, i + 300).map((a) => sql`(${a.sessionId}, ${a.atMs}, ${a.ip})`);
-        await sql`UPDATE sessions SET last_active_at_ms = v.column2, last_ip = coalesce(v.column3, sessions.last_ip)
-          FROM (VALUES ${sql.join(rows)}) AS v
-          WHERE sessions.id = v.column1 AND sessions.last_active_at_ms < v.column2`.execute(trx);
-      }
-    });
+    this.sqlite.pragma('synchronous = NORMAL');
+    try {
+      this.writeActivityTx(batch);
+    } finally {
+      this.sqlite.pragma(`synchronous = ${this.synchronous}`);
+    }
   }
 
   async deleteEndedSessions(o: { endedBeforeMs: number; createdBeforeMs: number; idleSinceBeforeMs: number | null; batchSize: number }) {
