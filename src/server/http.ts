@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerFactory, LogController } from 'fastify';
@@ -8,6 +9,7 @@ import type { AuthContext } from '../core/auth.js';
 import type { Core } from '../core/index.js';
 import { nativeApi } from '../surfaces/native/index.js';
 import type { App } from '../surfaces/native/types.js';
+import { createFastIntrospect } from './fast-introspect.js';
 import { createDualServer, type DualServer } from './listener.js';
 import type { Metrics } from './metrics.js';
 import { typeboxValidatorCompiler } from './validation.js';
@@ -31,7 +33,12 @@ export async function buildHttp(o: {
 }): Promise<HttpApp> {
   let dual: DualServer | null = null;
   const serverFactory: FastifyServerFactory = (handler) => {
-    dual = createDualServer(handler as never, { maxHeaderSize: 16_384, headersTimeoutMs: 10_000 });
+    const fast = createFastIntrospect(o.core, o.metrics, { trustProxy: o.config.trustProxy });
+    const h = handler as (req: IncomingMessage, res: ServerResponse) => void;
+    const serve = (req: IncomingMessage, res: ServerResponse) => {
+      if (!fast(req, res)) h(req, res);
+    };
+    dual = createDualServer(serve as never, { maxHeaderSize: 16_384, headersTimeoutMs: 10_000 });
     return dual.server;
   };
   const app = Fastify({

@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+import type { Core } from '../core/index.js';
+import { validator } from '../core/validate.js';
+import { nativeErrorBody } from '../surfaces/native/index.js';
+import { sessionView, TokenBody } from '../surfaces/native/views.js';
+import type { Metrics } from './metrics.js';
+
+type Req = IncomingMessage | Http2ServerRequest;
+type Res = ServerResponse | Http2ServerResponse;
+
+const ROUTE = '/v1/sessions/introspect';
+const MAX_BODY = 2048; // a token is at most 512 characters
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const tokenBody = validator(TokenBody);
+
+/**
+ * The validation call on every request of every app, served without the framework's
+ * per-request machinery (routing, hooks, child logger, serializer). It calls the same core
+ * method, validates with the same schema and answers with the same body and error shape as
+ * the Fastify route, which still serves every request this path declines (other content
+ * types, chunked or large bodies, trusted proxies).
+ */
+export function createFastIntrospect(core: Core, metrics: Metrics, o: { trustProxy: boolean }) {
+  return (req: Req, res: Res): boolean => {
+    if (o.trustProxy || req.method !== 'POST' || req.url !== ROUTE) return false;
+    const type = req.headers['content-type'];
+    const length = Number(req.headers['content-length']);
+    if (typeof type !== 'string' || !type.startsWith('application/json') || !(length > 0 && length <= MAX_BODY)) return false;
+    if (req.headers.authorization !== undefined) return false; // credential checks stay on the framework path
+    const started = performance.now();
+    const given = req.headers['x-request-id'];
+    const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= MAX_BODY) chunks.push(c);
+    });
+    req.on('end', () => {
+      const send = (status: number, body: unknown) => {
+        const text = JSON.stringify(body);
+        res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'x-request-id': requestId });
+        res.end(text);
+        metrics.requests.inc({ route: ROUTE, method: 'POST', status: String(status) });
+        metrics.latency.observe({ route: ROUTE }, (performance.now() - started) / 1000);
+      };
+      const fail = (message: string, details: { field: string; code: string; message: string }[]) =>
+        send(400, nativeErrorBody({ status: 400, code: 'invalid_argument', message, issues: details }, requestId));
+      let body: unknown;
+      try {
+        body = JSON.parse(Buffer.concat(chunks, Math.min(size, MAX_BODY)).toString('utf8'));
+      } catch {
+        fail('the body is not valid JSON', []);
+        return;
+      }
+      const issues = tokenBody.issues(body);
+      if (issues.length) {
+        fail(`invalid body: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`, issues);
+        return;
+      }
+      const ua = req.headers['user-agent'];
+      const client = { ip: req.socket.remoteAddress ?? null, userAgent: typeof ua === 'string' ? ua.slice(0, 512) : null };
+      core.sessions.introspect((body as { token: string }).token, client).then(
+        (r) =>
+          send(
+            200,
+            r.verdict.active ? { active: true, session: sessionView(r as Parameters<typeof sessionView>[0]) } : { active: false, reason: r.verdict.reason },
+          ),
+        () => send(503, nativeErrorBody({ status: 503, code: 'unavailable', message: 'storage is unavailable', issues: [] }, requestId)),
+      );
+    });
+    return true;
+  };
+}
