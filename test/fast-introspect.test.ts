@@ -12,6 +12,7 @@ describe('introspection fast path (real socket)', () => {
 
   const post = async (body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) => {
     const r = await fetch(`${t.url}/v1/sessions/introspect`, { method: 'POST', headers, body });
+    // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON answers
     return { status: r.status, requestId: r.headers.get('x-request-id'), body: (await r.json()) as Record<string, any> };
   };
 
