@@ -238,7 +238,7 @@ describe('service invariants under random operations (property-based, fake clock
           await close();
         }
       }),
-      { numRuns: 40 },
+      { numRuns: Number(process.env.SESSIOND_PROPERTY_RUNS ?? 40) },
     );
   }, 120_000);
 });

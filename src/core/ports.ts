@@ -175,6 +175,8 @@ export interface Store extends StoreTx {
   recordActivity(sessionId: string, atMs: number, ip: string | null): void;
   /** Writes pending activity now. */
   flush(): Promise<void>;
+  /** The session with its not-yet-written last use applied (rows read inside a transaction lack it). */
+  withPendingActivity(s: SessionRecord): SessionRecord;
   /**
    * Deletes sessions ended before `endedBeforeMs`, or created before `createdBeforeMs`, or
    * idle since before `idleSinceBeforeMs` (null skips that test), at most `batchSize` rows.

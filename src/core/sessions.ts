@@ -105,7 +105,8 @@ export class SessionService {
     const limit = subject.type === 'user' ? sessionLimitFor(policy, subject.role) : 0;
     await this.d.store.transaction(async (tx) => {
       if (limit > 0) {
-        const open = await tx.listOpenSessionsOfSubject(subject.id);
+        // Judge with the latest use, including use not yet written (write-behind).
+        const open = (await tx.listOpenSessionsOfSubject(subject.id)).map((s) => this.d.store.withPendingActivity(s));
         const evict = sessionsToEvict(open, policy, limit, now);
         if (evict.length > 0 && policy.onLimit === 'deny_new') {
           throw new DomainError('session_limit_reached', `the limit of ${limit} concurrent sessions is reached`);

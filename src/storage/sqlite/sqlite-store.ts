@@ -82,15 +82,15 @@ export class SqliteStore extends SqlRepo implements Store {
 
   async findSessionByTokenHash(tokenHash: string): Promise<SessionRecord | undefined> {
     const row = this.byTokenHash.get(tokenHash);
-    return row ? this.overlay(toSession(row)) : undefined;
+    return row ? this.withPendingActivity(toSession(row)) : undefined;
   }
 
   override async getSession(id: string) {
     const s = await super.getSession(id);
-    return s ? this.overlay(s) : undefined;
+    return s ? this.withPendingActivity(s) : undefined;
   }
 
-  private overlay(s: SessionRecord): SessionRecord {
+  withPendingActivity(s: SessionRecord): SessionRecord {
     const a = this.activity.peek(s.id);
     return a && a.atMs > s.lastActiveAtMs ? { ...s, lastActiveAtMs: a.atMs, lastIp: a.ip ?? s.lastIp } : s;
   }
