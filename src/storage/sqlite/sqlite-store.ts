@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { SessionRecord, Store, StoreTx } from '../../core/ports.js';
@@ -47,7 +47,7 @@ export class SqliteStore extends SqlRepo implements Store {
     const kysely = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
     super(kysely, flavor);
     this.kysely = kysely;
-    this.description = `SQLite ${path}`;
+    this.description = `SQLite ${path === ':memory:' ? path : resolve(path)}`;
     this.byTokenHash = sqlite.prepare('SELECT * FROM sessions WHERE token_hash = ?');
     this.synchronous = o.synchronous ?? 'FULL';
     const update = sqlite.prepare('UPDATE sessions SET last_active_at_ms = ?, last_ip = coalesce(?, last_ip) WHERE id = ? AND last_active_at_ms < ?');
