@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { expect } from 'vitest';
 import { createApp, createLogger, type SessiondApp } from '../src/app.js';
 import { type Config, loadConfig } from '../src/config/config.js';
 
@@ -78,4 +79,11 @@ export async function startTestApp(overrides: Partial<Config> = {}, o: { listen?
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Asserts the native error shape, its status and code, and that requestId matches the header. */
+export function expectError(r: Awaited<ReturnType<TestApp['req']>>, status: number, code: string): void {
+  expect(r.status, r.raw).toBe(status);
+  expect(r.body).toEqual({ error: { code, message: expect.any(String), requestId: expect.any(String), details: expect.any(Array) } });
+  expect(r.body.error.requestId).toBe(r.headers['x-request-id']);
 }

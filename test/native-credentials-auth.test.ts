@@ -1,18 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { permissions } from '../src/core/permissions.js';
-import { BOOTSTRAP, startTestApp, type TestApp } from './helpers.js';
+import { BOOTSTRAP, expectError, startTestApp, type TestApp } from './helpers.js';
 
 // API credentials (/v1/credentials) and how every /v1 route authenticates and authorizes.
 
 type Res = Awaited<ReturnType<TestApp['req']>>;
 
 const PW = 'correct horse battery';
-
-function expectError(r: Res, status: number, code: string) {
-  expect(r.status, r.raw).toBe(status);
-  expect(r.body).toEqual({ error: { code, message: expect.any(String), requestId: expect.any(String), details: expect.any(Array) } });
-  expect(r.body.error.requestId).toBe(r.headers['x-request-id']);
-}
 
 const withoutId = (r: Res) => r.raw.replace(r.body.error.requestId, '<id>');
 

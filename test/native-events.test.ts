@@ -1,10 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BOOTSTRAP, startTestApp, type TestApp } from './helpers.js';
+import { BOOTSTRAP, expectError, startTestApp, type TestApp } from './helpers.js';
 
 // The audit log: GET /v1/events records who did what, with filters and paging.
-
-type Res = Awaited<ReturnType<TestApp['req']>>;
 
 interface Ev {
   id: number;
@@ -19,12 +17,6 @@ interface Ev {
 }
 
 const PW = 'correct horse battery';
-
-function expectError(r: Res, status: number, code: string) {
-  expect(r.status, r.raw).toBe(status);
-  expect(r.body).toEqual({ error: { code, message: expect.any(String), requestId: expect.any(String), details: expect.any(Array) } });
-  expect(r.body.error.requestId).toBe(r.headers['x-request-id']);
-}
 
 describe('GET /v1/events', () => {
   let t: TestApp;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from './helpers.js';
+import { expectError, startTestApp, type TestApp } from './helpers.js';
 
 // The session policy (/v1/policy, /v1/organizations/:id/policy) and organizations.
 
@@ -17,11 +17,6 @@ const DEFAULTS = {
   trackLocation: true,
 };
 
-function expectError(r: Res, status: number, code: string) {
-  expect(r.status, r.raw).toBe(status);
-  expect(r.body).toEqual({ error: { code, message: expect.any(String), requestId: expect.any(String), details: expect.any(Array) } });
-  expect(r.body.error.requestId).toBe(r.headers['x-request-id']);
-}
 const fields = (r: Res) => (r.body.error.details as { field: string }[]).map((d) => d.field).sort();
 
 describe('the instance policy', () => {

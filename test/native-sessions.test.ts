@@ -1,19 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BOOTSTRAP, startTestApp, type TestApp } from './helpers.js';
+import { BOOTSTRAP, expectError, startTestApp, type TestApp } from './helpers.js';
 
 // Integration tests of the /v1/sessions routes over a real app on a real SQLite file.
 
-type Res = Awaited<ReturnType<TestApp['req']>>;
-
 const PW = 'correct horse battery';
-
-/** Asserts the native error shape, its status and code, and that requestId matches the header. */
-function expectError(r: Res, status: number, code: string) {
-  expect(r.status, r.raw).toBe(status);
-  expect(r.body).toEqual({ error: { code, message: expect.any(String), requestId: expect.any(String), details: expect.any(Array) } });
-  expect(r.body.error.requestId).toBe(r.headers['x-request-id']);
-}
 
 async function createUser(t: TestApp, loginName: string, extra: Record<string, unknown> = {}) {
   const r = await t.req('POST', '/v1/users', { loginName, password: PW, ...extra });

@@ -1,17 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from './helpers.js';
+import { expectError, startTestApp, type TestApp } from './helpers.js';
 
 // Integration tests of the /v1/users routes over a real app on a real SQLite file.
 
 type Res = Awaited<ReturnType<TestApp['req']>>;
 
 const PW = 'correct horse battery';
-
-function expectError(r: Res, status: number, code: string) {
-  expect(r.status, r.raw).toBe(status);
-  expect(r.body).toEqual({ error: { code, message: expect.any(String), requestId: expect.any(String), details: expect.any(Array) } });
-  expect(r.body.error.requestId).toBe(r.headers['x-request-id']);
-}
 
 const fields = (r: Res) => (r.body.error.details as { field: string }[]).map((d) => d.field);
 
