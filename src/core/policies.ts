@@ -61,6 +61,25 @@ export class PolicyService {
     return this.overrides.get(organizationId) ?? null;
   }
 
+  /**
+   * The policy a caller's own scope is governed by, for the compatibility surfaces that have no
+   * notion of organizations: an instance-wide caller sees the instance policy, an
+   * organization-scoped one its organization's effective policy.
+   */
+  readForCaller(ctx: AuthContext | null): Policy {
+    const c = requirePermission(ctx, 'session_config:read');
+    return c.organizationId === null ? this.instancePolicy() : { ...this.effective(c.organizationId) };
+  }
+
+  /**
+   * Changes only the given fields of the caller's scope: the instance policy for an
+   * instance-wide caller, its organization's override for an organization-scoped one.
+   */
+  async patchForCaller(ctx: AuthContext | null, input: unknown): Promise<Policy> {
+    const c = requirePermission(ctx, 'session_config:write');
+    return c.organizationId === null ? this.patchInstance(c, input) : this.setOverride(c, c.organizationId, input, false);
+  }
+
   /** Replaces the instance policy (all fields required). */
   async putInstance(ctx: AuthContext | null, input: unknown): Promise<Policy> {
     const c = requireInstanceWriter(ctx);
