@@ -35,6 +35,7 @@ export async function createApp(config: Config, o: AppOptions = {}) {
     databaseUrl: config.databaseUrl,
     activityFlushMs: config.activityFlushMs,
     sqliteSynchronous: config.sqliteSynchronous,
+    sessionCacheEntries: config.sessionCacheEntries,
     onError: (err) => logger.error({ err }, 'writing session activity failed; will retry'),
   });
   let geo: GeoLocator | null = null;
@@ -48,6 +49,12 @@ export async function createApp(config: Config, o: AppOptions = {}) {
     revokeSessionsOnPasswordChange: config.revokeSessionsOnPasswordChange,
   });
   await core.start();
+  store.onExternalChange?.(() => {
+    core.policies.reload().then(
+      () => logger.info('another process changed the database: policies reloaded'),
+      (err: unknown) => logger.error({ err }, 'reloading policies after an outside change failed'),
+    );
+  });
   const bootstrap = await core.credentials.ensureBootstrap(config.bootstrapToken);
   const metrics = createMetrics();
   const http = await buildHttp({ core, config, logger, metrics, version, defaultAuth: o.localAdmin ? systemContext : null });

@@ -183,6 +183,12 @@ export interface Store extends StoreTx {
    * Returns how many it deleted; cost is proportional to that number (indexed ranges).
    */
   deleteEndedSessions(o: { endedBeforeMs: number; createdBeforeMs: number; idleSinceBeforeMs: number | null; batchSize: number }): Promise<number>;
+  /**
+   * Registers a listener for changes made by another process to the same storage, after which
+   * in-memory state derived from it (the policies) must be reloaded. Optional: stores without it
+   * never see outside writes.
+   */
+  onExternalChange?(listener: () => void): void;
   /** True while storage answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

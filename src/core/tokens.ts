@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 
 /** Ids and secrets enter the core through this seam (tests may make them predictable). */
 export interface IdSource {
@@ -15,7 +15,7 @@ export const randomIds: IdSource = {
 
 /** The only form in which a token or secret is stored: SHA-256, hex. Secrets are high-entropy, so a fast hash is enough. */
 export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret, 'utf8').digest('hex');
+  return hash('sha256', secret, 'hex');
 }
 
 /** Constant-time comparison of two hex hashes. */

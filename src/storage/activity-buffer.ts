@@ -13,6 +13,8 @@ export interface Activity {
  */
 export class ActivityBuffer {
   private pending = new Map<string, Activity>();
+  /** The batch being written: still visible to `peek` until its write is done. */
+  private inFlight: Map<string, Activity> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
 
@@ -39,7 +41,7 @@ export class ActivityBuffer {
 
   /** The not-yet-written use of a session, if any. */
   peek(sessionId: string): Activity | undefined {
-    return this.pending.get(sessionId);
+    return this.pending.get(sessionId) ?? this.inFlight?.get(sessionId);
   }
 
   get size(): number {
@@ -50,8 +52,10 @@ export class ActivityBuffer {
   async flush(): Promise<void> {
     if (this.flushing) await this.flushing;
     if (this.pending.size === 0) return;
-    const batch = [...this.pending.values()];
+    const taken = this.pending;
+    const batch = [...taken.values()];
     this.pending = new Map();
+    this.inFlight = taken;
     this.flushing = this.write(batch)
       .catch((e) => {
         for (const a of batch) {
@@ -62,6 +66,7 @@ export class ActivityBuffer {
       })
       .finally(() => {
         this.flushing = null;
+        this.inFlight = null;
       });
     await this.flushing;
   }

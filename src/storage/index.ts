@@ -6,6 +6,7 @@ export interface StoreConfig {
   databaseUrl?: string | undefined;
   activityFlushMs: number;
   sqliteSynchronous: 'FULL' | 'NORMAL';
+  sessionCacheEntries?: number;
   onError?: (e: unknown) => void;
 }
 
@@ -18,6 +19,7 @@ export async function openStore(c: StoreConfig): Promise<Store> {
     dataDir: c.dataDir,
     activityFlushMs: c.activityFlushMs,
     synchronous: c.sqliteSynchronous,
+    ...(c.sessionCacheEntries !== undefined ? { sessionCacheEntries: c.sessionCacheEntries } : {}),
     ...(c.onError ? { onError: c.onError } : {}),
   });
 }

@@ -6,6 +6,7 @@ import type { SessionRecord, Store, StoreTx } from '../../core/ports.js';
 import { type Activity, ActivityBuffer } from '../activity-buffer.js';
 import { migrate } from '../migrations.js';
 import type { Database as Schema, SessionsTable } from '../schema.js';
+import { SessionCache } from '../session-cache.js';
 import { type SqlFlavor, SqlRepo, toSession } from '../sql-repo.js';
 
 export interface SqliteOptions {
@@ -16,7 +17,15 @@ export interface SqliteOptions {
   /** FULL (default): an acknowledged write survives power loss; NORMAL: survives a process kill. */
   synchronous?: 'FULL' | 'NORMAL';
   onError?: (e: unknown) => void;
+  /** Sessions kept in memory by token hash (0: none); see SessionCache. */
+  sessionCacheEntries?: number;
 }
+
+/** How often validation checks whether another process (e.g. the CLI in local mode) wrote the file. */
+const EXTERNAL_CHECK_MS = 100;
+/** Rows per activity transaction (a few ms of work at most). */
+const ACTIVITY_CHUNK = 1000;
+const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const flavor: SqlFlavor = {
   isUniqueViolation: (e) => typeof e === 'object' && e !== null && String((e as { code?: unknown }).code).startsWith('SQLITE_CONSTRAINT'),
@@ -38,6 +47,12 @@ export class SqliteStore extends SqlRepo implements Store {
   private readonly synchronous: 'FULL' | 'NORMAL';
   private readonly writeActivityTx: (batch: Activity[]) => void;
   private readonly byTokenHash: Database.Statement<[string], SessionsTable>;
+  private readonly dataVersion: Database.Statement<[], number>;
+  private readonly cache: SessionCache;
+  private lastVersion = 0;
+  private lastCheckMs = 0;
+  private readonly externalListeners: (() => void)[] = [];
+  private externalTimer: NodeJS.Timeout | null = null;
 
   private constructor(
     private readonly sqlite: Database.Database,
@@ -49,6 +64,9 @@ export class SqliteStore extends SqlRepo implements Store {
     this.kysely = kysely;
     this.description = `SQLite ${path === ':memory:' ? path : resolve(path)}`;
     this.byTokenHash = sqlite.prepare('SELECT * FROM sessions WHERE token_hash = ?');
+    this.dataVersion = sqlite.prepare<[], number>('PRAGMA data_version').pluck();
+    this.lastVersion = this.dataVersion.get() as number;
+    this.cache = new SessionCache(o.sessionCacheEntries ?? 100_000);
     this.synchronous = o.synchronous ?? 'FULL';
     const update = sqlite.prepare('UPDATE sessions SET last_active_at_ms = ?, last_ip = coalesce(?, last_ip) WHERE id = ? AND last_active_at_ms < ?');
     this.writeActivityTx = sqlite.transaction((batch: Activity[]) => {
@@ -73,16 +91,67 @@ export class SqliteStore extends SqlRepo implements Store {
     await migrate(new Kysely<Schema>({ dialect: new SqliteDialect({ database: db }) }), 'sqlite');
     const store = new SqliteStore(db, o, path);
     store.activity.start();
+    store.externalTimer = setInterval(() => store.noticeExternalWrites(true), 10 * EXTERNAL_CHECK_MS);
+    store.externalTimer.unref();
     return store;
   }
 
   async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    return this.kysely.transaction().execute((trx) => fn(new SqlRepo(trx, flavor)));
+    const changed = new Set<string>();
+    try {
+      return await this.kysely.transaction().execute((trx) => fn(new ChangeTrackingRepo(trx, flavor, changed, this.cache)));
+    } finally {
+      // Committed or rolled back, the cache must not keep what the transaction touched.
+      for (const id of changed) this.cache.forget(id);
+    }
   }
 
   async findSessionByTokenHash(tokenHash: string): Promise<SessionRecord | undefined> {
+    this.noticeExternalWrites();
+    const hit = this.cache.get(tokenHash);
+    if (hit) return this.withPendingActivity(hit);
     const row = this.byTokenHash.get(tokenHash);
-    return row ? this.withPendingActivity(toSession(row)) : undefined;
+    if (!row) return undefined;
+    const s = toSession(row);
+    this.cache.set(s);
+    return this.withPendingActivity(s);
+  }
+
+  override async endSessions(ids: readonly string[], reason: Parameters<SqlRepo['endSessions']>[1], atMs: number) {
+    try {
+      return await super.endSessions(ids, reason, atMs);
+    } finally {
+      for (const id of ids) this.cache.forget(id);
+    }
+  }
+
+  override async updateSession(id: string, c: Parameters<SqlRepo['updateSession']>[1]) {
+    try {
+      return await super.updateSession(id, c);
+    } finally {
+      this.cache.forget(id);
+    }
+  }
+
+  /** Called when another process changed the database file (its caches may be stale). */
+  onExternalChange(listener: () => void): void {
+    this.externalListeners.push(listener);
+  }
+
+  /**
+   * Another process writing the same file (the CLI in local mode, a second server) does not
+   * go through this store's cache; SQLite's data_version tells. Checked at most every
+   * EXTERNAL_CHECK_MS on the validation path, so such a change bites within that time.
+   */
+  private noticeExternalWrites(force = false): void {
+    const now = Date.now();
+    if (!force && now - this.lastCheckMs < EXTERNAL_CHECK_MS) return;
+    this.lastCheckMs = now;
+    const v = this.dataVersion.get() as number;
+    if (v === this.lastVersion) return;
+    this.lastVersion = v;
+    this.cache.clear();
+    for (const l of this.externalListeners) l();
   }
 
   override async getSession(id: string) {
@@ -97,6 +166,7 @@ export class SqliteStore extends SqlRepo implements Store {
 
   recordActivity(sessionId: string, atMs: number, ip: string | null): void {
     this.activity.record(sessionId, atMs, ip);
+    this.cache.touch(sessionId, atMs, ip);
   }
 
   flush(): Promise<void> {
@@ -104,16 +174,22 @@ export class SqliteStore extends SqlRepo implements Store {
   }
 
   /**
-   * One prepared UPDATE per session inside one transaction, never moving a time backwards.
-   * Activity is write-behind by design (docs/architecture.md), so this transaction is
-   * committed with synchronous=NORMAL: it survives a process crash without an fsync.
+   * Prepared UPDATEs, never moving a time backwards, in transactions of ACTIVITY_CHUNK rows
+   * with a yield between them, so a large batch does not hold validation up for its whole
+   * length. Activity is write-behind by design (docs/architecture.md), so these transactions
+   * are committed with synchronous=NORMAL: they survive a process crash without an fsync.
    */
   private async writeActivity(batch: Activity[]): Promise<void> {
-    this.sqlite.pragma('synchronous = NORMAL');
-    try {
-      this.writeActivityTx(batch);
-    } finally {
-      this.sqlite.pragma(`synchronous = ${this.synchronous}`);
+    for (let i = 0; i < batch.length; i += ACTIVITY_CHUNK) {
+      if (i > 0) await yieldToIo();
+      // Never inside another transaction on this connection (it would join it).
+      while (this.sqlite.inTransaction) await yieldToIo();
+      this.sqlite.pragma('synchronous = NORMAL');
+      try {
+        this.writeActivityTx(batch.slice(i, i + ACTIVITY_CHUNK));
+      } finally {
+        this.sqlite.pragma(`synchronous = ${this.synchronous}`);
+      }
     }
   }
 
@@ -134,6 +210,7 @@ export class SqliteStore extends SqlRepo implements Store {
     if (o.idleSinceBeforeMs !== null) await take('last_active_at_ms', o.idleSinceBeforeMs);
     if (ids.size === 0) return 0;
     const list = [...ids];
+    for (const id of list) this.cache.forget(id);
     let deleted = 0;
     for (let i = 0; i < list.length; i += 500) {
       const r = await this.kysely
@@ -155,7 +232,35 @@ export class SqliteStore extends SqlRepo implements Store {
   }
 
   async close(): Promise<void> {
+    if (this.externalTimer) clearInterval(this.externalTimer);
     await this.activity.stop();
     await this.kysely.destroy();
+  }
+}
+
+/** The transaction's repository, noting which sessions it changed so the cache can forget them. */
+class ChangeTrackingRepo extends SqlRepo {
+  constructor(
+    db: ConstructorParameters<typeof SqlRepo>[0],
+    f: SqlFlavor,
+    private readonly changed: Set<string>,
+    private readonly cache: SessionCache,
+  ) {
+    super(db, f);
+  }
+
+  override async endSessions(ids: readonly string[], reason: Parameters<SqlRepo['endSessions']>[1], atMs: number) {
+    // Forget before the write too: a read on this connection between the write and the commit sees the change.
+    for (const id of ids) {
+      this.changed.add(id);
+      this.cache.forget(id);
+    }
+    return super.endSessions(ids, reason, atMs);
+  }
+
+  override async updateSession(id: string, c: Parameters<SqlRepo['updateSession']>[1]) {
+    this.changed.add(id);
+    this.cache.forget(id);
+    return super.updateSession(id, c);
   }
 }

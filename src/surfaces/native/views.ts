@@ -3,10 +3,11 @@ import type { Policy } from '../../core/policy.js';
 import { PolicyPatchSchema, PolicySchema } from '../../core/policy.js';
 import type { Credential, EventRecord, Organization, User } from '../../core/ports.js';
 import type { SessionInfo } from '../../core/sessions.js';
+import { isoTime } from '../shared/iso-time.js';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Time = Type.String({ format: 'date-time' });
-const iso = (ms: number) => new Date(ms).toISOString();
+const iso = isoTime;
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
 export const SessionView = Type.Object(
