@@ -6,6 +6,17 @@ import { expect } from 'vitest';
 import { createApp, createLogger, type SessiondApp } from '../src/app.js';
 import { type Config, loadConfig } from '../src/config/config.js';
 
+/** The policy of a fresh instance, as the native API shows it (CONTRACT §3 defaults). */
+export const DEFAULT_POLICY = {
+  maxLifetimeSeconds: 43_200,
+  idleTimeoutSeconds: 1_800,
+  userSessionLimit: 0,
+  adminSessionLimit: 0,
+  onLimit: 'evict_oldest',
+  allowPersistentSessions: false,
+  trackLocation: true,
+};
+
 export const BOOTSTRAP = 'test-bootstrap-secret-0123456789abcdefghijkl';
 
 /** Collected log lines of a test app (to assert that no secret is logged). */

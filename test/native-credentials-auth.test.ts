@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { permissions } from '../src/core/permissions.js';
-import { BOOTSTRAP, expectError, startTestApp, type TestApp } from './helpers.js';
+import { BOOTSTRAP, DEFAULT_POLICY, expectError, startTestApp, type TestApp } from './helpers.js';
 
 // API credentials (/v1/credentials) and how every /v1 route authenticates and authorizes.
 
@@ -250,15 +250,7 @@ describe('authentication and authorization of every /v1 route', () => {
     ['DELETE', () => '/v1/organizations/doomed', undefined, ['organizations:read', 'organizations:write'], 204],
     ['GET', () => '/v1/events', undefined, ['audit:read'], 200],
   ];
-  const defaults = {
-    maxLifetimeSeconds: 43_200,
-    idleTimeoutSeconds: 1_800,
-    userSessionLimit: 0,
-    adminSessionLimit: 0,
-    onLimit: 'evict_oldest',
-    allowPersistentSessions: false,
-    trackLocation: true,
-  };
+  const defaults = DEFAULT_POLICY;
 
   it.each(routes)('%s %s: 401 without or with an unknown credential, 403 without the permission, else success', async (method, url, body, perms, ok) => {
     const b = body?.();

@@ -1,21 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectError, startTestApp, type TestApp } from './helpers.js';
+import { DEFAULT_POLICY, expectError, startTestApp, type TestApp } from './helpers.js';
 
 // The session policy (/v1/policy, /v1/organizations/:id/policy) and organizations.
 
 type Res = Awaited<ReturnType<TestApp['req']>>;
 
 const PW = 'correct horse battery';
-
-const DEFAULTS = {
-  maxLifetimeSeconds: 43_200,
-  idleTimeoutSeconds: 1_800,
-  userSessionLimit: 0,
-  adminSessionLimit: 0,
-  onLimit: 'evict_oldest',
-  allowPersistentSessions: false,
-  trackLocation: true,
-};
 
 const fields = (r: Res) => (r.body.error.details as { field: string }[]).map((d) => d.field).sort();
 
@@ -39,13 +29,13 @@ describe('the instance policy', () => {
   }
 
   it('GET /v1/policy answers the defaults in canonical fields', async () => {
-    expect(await policy()).toEqual(DEFAULTS);
+    expect(await policy()).toEqual(DEFAULT_POLICY);
   });
 
   it('PATCH /v1/policy changes only the given fields, records who changed what', async () => {
     const r = await t.req('PATCH', '/v1/policy', { idleTimeoutSeconds: 600, onLimit: 'deny_new' });
     expect(r.status, r.raw).toBe(200);
-    expect(r.body).toEqual({ ...DEFAULTS, idleTimeoutSeconds: 600, onLimit: 'deny_new' });
+    expect(r.body).toEqual({ ...DEFAULT_POLICY, idleTimeoutSeconds: 600, onLimit: 'deny_new' });
     expect(await policy()).toEqual(r.body);
     const ev = await t.req('GET', '/v1/events?type=policy.changed');
     expect(ev.body.items.at(-1)).toMatchObject({
@@ -70,7 +60,7 @@ describe('the instance policy', () => {
   });
 
   it('PUT /v1/policy replaces the whole policy and requires every field', async () => {
-    const next = { ...DEFAULTS, maxLifetimeSeconds: 3600, allowPersistentSessions: true, trackLocation: false };
+    const next = { ...DEFAULT_POLICY, maxLifetimeSeconds: 3600, allowPersistentSessions: true, trackLocation: false };
     const r = await t.req('PUT', '/v1/policy', next);
     expect(r.status, r.raw).toBe(200);
     expect(r.body).toEqual(next);
@@ -129,11 +119,11 @@ describe('the instance policy', () => {
     const before = await policy();
     expectError(await t.req('GET', '/v1/policy', undefined, { token: null }), 401, 'unauthenticated');
     expectError(await t.req('PATCH', '/v1/policy', { idleTimeoutSeconds: 60 }, { token: null }), 401, 'unauthenticated');
-    expectError(await t.req('PUT', '/v1/policy', DEFAULTS, { token: null }), 401, 'unauthenticated');
+    expectError(await t.req('PUT', '/v1/policy', DEFAULT_POLICY, { token: null }), 401, 'unauthenticated');
     const reader = await credentialWith(['session_config:read']);
     expect((await t.req('GET', '/v1/policy', undefined, { token: reader })).body).toEqual(before);
     expectError(await t.req('PATCH', '/v1/policy', { idleTimeoutSeconds: 60 }, { token: reader }), 403, 'permission_denied');
-    expectError(await t.req('PUT', '/v1/policy', DEFAULTS, { token: reader }), 403, 'permission_denied');
+    expectError(await t.req('PUT', '/v1/policy', DEFAULT_POLICY, { token: reader }), 403, 'permission_denied');
     const other = await credentialWith(['users:read', 'users:write', 'sessions:read', 'sessions:write']);
     expectError(await t.req('GET', '/v1/policy', undefined, { token: other }), 403, 'permission_denied');
     expect(await policy()).toEqual(before);
@@ -175,7 +165,7 @@ describe('organizations and their policy overrides', () => {
   it('POST /v1/organizations creates one (201), with a given or generated id', async () => {
     const r = await t.req('POST', '/v1/organizations', { id: 'acme', name: 'Acme Corp' });
     expect(r.status, r.raw).toBe(201);
-    expect(r.body).toEqual({ id: 'acme', name: 'Acme Corp', createdAt: expect.any(String), policyOverride: null, effectivePolicy: DEFAULTS });
+    expect(r.body).toEqual({ id: 'acme', name: 'Acme Corp', createdAt: expect.any(String), policyOverride: null, effectivePolicy: DEFAULT_POLICY });
     const gen = await t.req('POST', '/v1/organizations', { name: 'No Id' });
     expect(gen.status).toBe(201);
     expect(gen.body.id).toMatch(/^[A-Za-z0-9_.-]+$/);
@@ -218,7 +208,7 @@ describe('organizations and their policy overrides', () => {
     const ids = list.body.items.map((o: { id: string }) => o.id);
     expect(ids).toEqual(expect.arrayContaining(['default', 'acme']));
     const one = await t.req('GET', '/v1/organizations/default');
-    expect(one.body).toMatchObject({ id: 'default', name: 'Default', policyOverride: null, effectivePolicy: DEFAULTS });
+    expect(one.body).toMatchObject({ id: 'default', name: 'Default', policyOverride: null, effectivePolicy: DEFAULT_POLICY });
     expectError(await t.req('GET', '/v1/organizations/nope'), 404, 'not_found');
     expectError(await t.req('GET', '/v1/organizations', undefined, { token: null }), 401, 'unauthenticated');
     expectError(await t.req('GET', '/v1/organizations/acme', undefined, { token: await credentialWith(['users:read']) }), 403, 'permission_denied');
@@ -229,7 +219,7 @@ describe('organizations and their policy overrides', () => {
   });
 
   it('GET /v1/organizations/:id/policy: effective policy is the instance policy without an override', async () => {
-    expect(await orgPolicy('default')).toEqual({ ...DEFAULTS, organizationId: 'default', override: null });
+    expect(await orgPolicy('default')).toEqual({ ...DEFAULT_POLICY, organizationId: 'default', override: null });
     expectError(await t.req('GET', '/v1/organizations/nope/policy'), 404, 'not_found');
     expectError(await t.req('GET', '/v1/organizations/acme/policy', undefined, { token: null }), 401, 'unauthenticated');
     expectError(
@@ -243,7 +233,7 @@ describe('organizations and their policy overrides', () => {
     const put = await t.req('PUT', '/v1/organizations/acme/policy', { idleTimeoutSeconds: 60, userSessionLimit: 2 });
     expect(put.status, put.raw).toBe(200);
     expect(put.body).toEqual({
-      ...DEFAULTS,
+      ...DEFAULT_POLICY,
       idleTimeoutSeconds: 60,
       userSessionLimit: 2,
       organizationId: 'acme',
@@ -270,7 +260,7 @@ describe('organizations and their policy overrides', () => {
     // PUT replaces it.
     const replaced = await t.req('PUT', '/v1/organizations/acme/policy', { maxLifetimeSeconds: 300 });
     expect(replaced.body).toEqual({
-      ...DEFAULTS,
+      ...DEFAULT_POLICY,
       maxLifetimeSeconds: 300,
       idleTimeoutSeconds: 900,
       organizationId: 'acme',

@@ -72,6 +72,11 @@ const options = {
     Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000 }),
     'Longest wait for in-flight requests on SIGTERM.',
   ),
+  apiRateLimitPerMinute: opt(
+    'SESSIOND_API_RATE_LIMIT_PER_MINUTE',
+    Type.Integer({ minimum: 0, maximum: 1_000_000, default: 600 }),
+    'Requests per minute one caller (its credential, else its client IP) may make to the Looker API (/api/4.0); beyond it: 429 with Retry-After. 0 = no limit.',
+  ),
   trustProxy: opt('SESSIOND_TRUST_PROXY', Type.Boolean({ default: false }), 'Take the client IP from X-Forwarded-For (behind a load balancer).'),
 };
 

@@ -210,6 +210,52 @@ export class SessionService {
     return this.revokeAllOfSubject(userId, c.actor);
   }
 
+  /** Ends every open session of the subject (user or credential) this session belongs to (admin). Returns how many. */
+  async revokeAllOfSessionSubject(ctx: AuthContext | null, sessionId: string): Promise<number> {
+    const c = requirePermission(ctx, 'sessions:write');
+    const s = await this.d.store.getSession(sessionId);
+    if (!s || !canSeeOrganization(c, s.organizationId)) throw new DomainError('not_found', `session '${sessionId}' not found`);
+    return this.revokeAllOfSubject(s.subjectId, c.actor);
+  }
+
+  /**
+   * Ends every open session of the users of an organization (admin: "sign everyone out").
+   * Sessions of API credentials (e.g. Looker access tokens) stay. Returns how many ended.
+   */
+  async revokeAllUserSessionsOfOrganization(ctx: AuthContext | null, organizationId: string): Promise<number> {
+    const c = requirePermission(ctx, 'sessions:write');
+    if (!canSeeOrganization(c, organizationId) || !(await this.d.store.getOrganization(organizationId))) {
+      throw new DomainError('not_found', `organization '${organizationId}' not found`);
+    }
+    const PAGE = 1_000;
+    let total = 0;
+    // Pages shift as sessions end or begin meanwhile, so passes repeat until one ends nothing.
+    for (let endedInPass = -1; endedInPass !== 0; ) {
+      endedInPass = 0;
+      for (let offset = 0; ; offset += PAGE) {
+        const page = await this.d.store.listSessions({ organizationId, openOnly: true, limit: PAGE, offset });
+        const users = page.filter((s) => s.subjectType === 'user');
+        const ended = await this.d.store.transaction((tx) => this.end(tx, users, 'revoked', c.actor, this.d.clock.nowMs()));
+        endedInPass += ended.length;
+        offset -= ended.length;
+        if (page.length < PAGE) break;
+      }
+      total += endedInPass;
+    }
+    return total;
+  }
+
+  /**
+   * Ends all open sessions of a user known only by id (admin; surfaces without organizations,
+   * e.g. Dynatrace `DELETE /userSessions?userId=`). Unknown or invisible users: not_found. Returns how many.
+   */
+  async revokeAllOfUserId(ctx: AuthContext | null, userId: string): Promise<number> {
+    const c = requirePermission(ctx, 'sessions:write');
+    const user = await this.d.store.getUser(userId);
+    if (!user || !canSeeOrganization(c, user.organizationId)) throw new DomainError('not_found', `user '${userId}' not found`);
+    return this.revokeAllOfSubject(user.id, c.actor);
+  }
+
   /** Ends every open session of a subject except `keepId`; used by user deletion and password changes. */
   async revokeAllOfSubject(subjectId: string, actor: string, keepId?: string, tx?: StoreTx): Promise<number> {
     const run = async (t: StoreTx) => {

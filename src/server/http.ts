@@ -7,6 +7,9 @@ import Type from 'typebox';
 import type { Config } from '../config/config.js';
 import type { AuthContext } from '../core/auth.js';
 import type { Core } from '../core/index.js';
+import { dynatraceApi } from '../surfaces/dynatrace/index.js';
+import { logscaleGraphql } from '../surfaces/graphql/index.js';
+import { lookerApi } from '../surfaces/looker/index.js';
 import { nativeApi } from '../surfaces/native/index.js';
 import type { App } from '../surfaces/native/types.js';
 import { createFastIntrospect } from './fast-introspect.js';
@@ -103,6 +106,12 @@ export async function buildHttp(o: {
   });
 
   await app.register(async (v1) => nativeApi(v1 as App, { core: o.core, defaultAuth: o.defaultAuth ?? null }), { prefix: '/v1' });
+  await app.register(
+    async (lk) => lookerApi(lk as App, { core: o.core, rateLimitPerMinute: o.config.apiRateLimitPerMinute, defaultAuth: o.defaultAuth ?? null }),
+    { prefix: '/api/4.0' },
+  );
+  await app.register(async (dt) => dynatraceApi(dt as App, { core: o.core, defaultAuth: o.defaultAuth ?? null }), { prefix: '/api/cluster/v2' });
+  await app.register(async (gql) => logscaleGraphql(gql as App, { core: o.core, defaultAuth: o.defaultAuth ?? null }));
   app.get('/v1/openapi.json', { schema: { hide: true, response: { 200: Type.Any() } } }, async () => app.swagger());
 
   return { app, dual: () => dual };

@@ -1,0 +1,52 @@
+import type { FastifyRequest } from 'fastify';
+import type { AuthContext } from '../../core/auth.js';
+import { DomainError } from '../../core/errors.js';
+import type { Permission } from '../../core/permissions.js';
+import { authenticate } from '../../server/auth.js';
+import type { App, SurfaceDeps } from '../native/types.js';
+import { dynatraceErrorHandler, errorBody } from './errors.js';
+import { dynatraceRoutes } from './routes.js';
+
+/** Permissions that an alias grants, named in 403 answers so a Dynatrace admin knows what to add. */
+const grantedBy: Partial<Record<Permission, string>> = {
+  'session_config:read': ' (granted by ServiceProviderAPI)',
+  'session_config:write': ' (granted by ServiceProviderAPI)',
+};
+
+/**
+ * The caller, checked before the body is even read: no or a bad credential is 401 and a
+ * missing permission 403, whatever the body (the core checks the permission again).
+ */
+async function callerWith(deps: SurfaceDeps, req: FastifyRequest, permission: Permission): Promise<AuthContext> {
+  let ctx: AuthContext | null;
+  try {
+    ctx = (await authenticate(deps.core, req)) ?? deps.defaultAuth ?? null;
+  } catch (err) {
+    if (err instanceof DomainError && err.code === 'unauthenticated') throw new DomainError('unauthenticated', 'Token Authentication failed');
+    throw err;
+  }
+  if (!ctx) throw new DomainError('unauthenticated', 'Missing authorization parameter.');
+  if (!ctx.permissions.has(permission)) {
+    throw new DomainError('permission_denied', `Token is missing required permission '${permission}'${grantedBy[permission] ?? ''}.`);
+  }
+  return ctx;
+}
+
+/** The Dynatrace Managed cluster API v2 user-session calls, mounted at /api/cluster/v2 (docs/compat-dynatrace.md). */
+export async function dynatraceApi(app: App, deps: SurfaceDeps) {
+  // JSON only; the seed's own curl sends `Content-Type: */*`, which is taken as JSON too.
+  app.removeContentTypeParser('text/plain');
+  app.addContentTypeParser('*/*', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  app.addHook('onRequest', async (req) => {
+    const rules = req.routeOptions.config?.dynatrace;
+    if (rules) req.auth = await callerWith(deps, req, rules.permission);
+  });
+  app.setErrorHandler(dynatraceErrorHandler);
+  app.setNotFoundHandler((req, reply) =>
+    reply
+      .code(404)
+      .type('application/json; charset=utf-8')
+      .send(errorBody(404, `no route ${req.method} ${req.url.split('?')[0]}`)),
+  );
+  dynatraceRoutes(app, deps);
+}

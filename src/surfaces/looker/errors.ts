@@ -1,0 +1,91 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, type ErrorCode, type FieldIssue } from '../../core/errors.js';
+import { toWireError } from '../../server/errors.js';
+
+/** Where the surface is mounted. */
+export const API_PREFIX = '/api/4.0';
+
+/**
+ * Base of every `documentation_url`. Looker points at `https://cloud.google.com/looker/docs/r`;
+ * sessiond points at its own notes on this surface, in Looker's pattern
+ * `<base>/err/4.0/<status>/<method>/<path>` (see docs/compat-looker.md).
+ */
+export const LOOKER_DOCS_BASE = 'https://sessiond.dev/docs/looker';
+
+/** Looker's status for each domain error code (invalid_argument with field issues becomes 422). */
+const lookerStatusOf = {
+  invalid_argument: 400,
+  policy_invalid: 422,
+  invalid_credentials: 404, // Looker answers a failed login with 404 Not found
+  unauthenticated: 401,
+  permission_denied: 403,
+  not_found: 404,
+  already_exists: 409,
+  failed_precondition: 409,
+  session_limit_reached: 409,
+  persistent_not_allowed: 422,
+  rate_limited: 429,
+  unavailable: 503,
+  internal: 500,
+} satisfies Record<ErrorCode, number>;
+
+/** Looker's fixed messages; other statuses carry the error's own message. */
+const fixedMessages: Record<number, string> = {
+  401: 'Requires authentication.',
+  404: 'Not found',
+  422: 'Validation Failed',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+};
+
+/** Canonical policy fields as Looker names them, for issues the core reports. */
+const lookerFieldOf: Record<string, string> = {
+  maxLifetimeSeconds: 'session_minutes',
+  idleTimeoutSeconds: 'use_inactivity_based_logout',
+  userSessionLimit: 'unlimited_sessions_per_user',
+  adminSessionLimit: 'unlimited_sessions_per_user',
+  allowPersistentSessions: 'allow_persistent_sessions',
+  trackLocation: 'track_session_location',
+};
+
+export interface LookerErrorBody {
+  message: string;
+  errors?: { field: string; code: string; message: string; documentation_url: string }[];
+  documentation_url: string;
+}
+
+/**
+ * `<base>/err/4.0/<status>/<method>/<path>`: the path is the route's pattern (`users/:user_id/sessions`)
+ * when a route matched, else the requested path, without the `/api/4.0/` prefix and the query.
+ */
+export function documentationUrl(status: number, req: FastifyRequest): string {
+  const path = (req.routeOptions.url ?? req.url.split('?')[0] ?? '').slice(0, 256);
+  const rel = path.startsWith(API_PREFIX) ? path.slice(API_PREFIX.length) : path;
+  return `${LOOKER_DOCS_BASE}/err/4.0/${status}/${req.method.toLowerCase()}/${rel.replace(/^\/+/, '')}`;
+}
+
+/** Looker's vocabulary for field problems: `missing_field` or `invalid`. */
+const issueCode = (i: FieldIssue) => (i.code === 'required' || i.code === 'missing_field' ? 'missing_field' : 'invalid');
+
+/** Decides status, body and Retry-After of any error raised in this surface. */
+export function toLookerError(err: unknown, req: FastifyRequest): { status: number; body: LookerErrorBody; retryAfterSeconds?: number | undefined } {
+  const w = toWireError(err, req);
+  // Field issues make a 422 (Looker's validation error); else a domain error has Looker's status.
+  const status = w.code === 'invalid_argument' && w.issues.length > 0 ? 422 : err instanceof DomainError ? lookerStatusOf[err.code] : w.status;
+  const documentation_url = documentationUrl(status, req);
+  const message = fixedMessages[status] ?? w.message;
+  if (status !== 422) return { status, body: { message, documentation_url }, retryAfterSeconds: w.retryAfterSeconds };
+  const errors: NonNullable<LookerErrorBody['errors']> = [];
+  for (const i of w.issues) {
+    const field = lookerFieldOf[i.field] ?? i.field;
+    if (!errors.some((e) => e.field === field)) errors.push({ field, code: issueCode(i), message: i.message, documentation_url });
+  }
+  return { status, body: { message, errors, documentation_url } };
+}
+
+/** Sends any error in Looker's shape. */
+export function sendLookerError(err: unknown, req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const e = toLookerError(err, req);
+  if (e.retryAfterSeconds !== undefined) void reply.header('retry-after', String(e.retryAfterSeconds));
+  return reply.code(e.status).type('application/json').send(e.body);
+}
