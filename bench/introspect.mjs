@@ -151,6 +151,19 @@ function cpuSeconds(pid) {
   return (Number(f[11]) + Number(f[12])) / clockTicks;
 }
 
+/** The session cache's counters from sessiond's Prometheus metrics, or null. */
+async function cacheStats(url, token) {
+  try {
+    const r = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+    const text = await r.text();
+    const stat = (name) => Number(new RegExp(`^sessiond_session_cache\\{stat="${name}"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+    const c = { entries: stat('entries'), hits: stat('hits'), misses: stat('misses') };
+    return Number.isNaN(c.hits) ? null : c;
+  } catch {
+    return null;
+  }
+}
+
 function rssKiB(pid) {
   const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) : null;
@@ -406,6 +419,7 @@ async function main() {
     await sleep(1500);
   }
   const rssAfterLoadKiB = rssKiB(sd.pid);
+  const cache = await cacheStats(sd.url, bootstrapToken);
   const postSample = await sampleActive(sd.url, seeded.tokens, 200);
 
   const creation = opts.createSeconds > 0 ? await measureCreation(sd.url, bootstrapToken, sd.pid) : null;
@@ -472,6 +486,10 @@ async function main() {
   say(
     `sessiond RSS: after start-up ${mib(rssStartKiB)}, after introspection load ${mib(rssAfterLoadKiB)}${creation ? `, after sign-ins ${mib(rssEndKiB)}` : ''}`,
   );
+  if (cache)
+    say(
+      `session cache: ${fmtInt(cache.entries)} entries, ${fmtInt(cache.hits)} hits, ${fmtInt(cache.misses)} misses (${((100 * cache.hits) / Math.max(1, cache.hits + cache.misses)).toFixed(1)}% hits)`,
+    );
   say(`seeding: ${fmtInt(opts.sessions)} sessions in ${seeded.seconds.toFixed(1)} s; database ${mib(seeded.dbBytes / 1024)}`);
   if (creation) {
     const c = creation;
@@ -515,6 +533,7 @@ async function main() {
     },
     startup: { ms: sd.startupMs, rssKiB: rssStartKiB },
     rss: { afterStartupKiB: rssStartKiB, afterIntrospectionKiB: rssAfterLoadKiB, afterSignInsKiB: rssEndKiB },
+    sessionCache: cache,
     seeding: { sessions: opts.sessions, seconds: seeded.seconds, dbBytes: seeded.dbBytes },
     creation,
     sessiondLogs: sd.logs.slice(0, 20),

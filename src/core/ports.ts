@@ -169,6 +169,11 @@ export interface Store extends StoreTx {
   /** The hot path of validation: one indexed read by token hash, pending activity overlaid. */
   findSessionByTokenHash(tokenHash: string): Promise<SessionRecord | undefined>;
   /**
+   * The same answer from memory, synchronously, when the store holds this session in a cache;
+   * undefined means "not cached" (not "unknown"): then call findSessionByTokenHash. Optional.
+   */
+  findCachedSessionByTokenHash?(tokenHash: string): SessionRecord | undefined;
+  /**
    * Records use of a session, write-behind: coalesced in memory and written in one
    * batch at most `activityFlushMs` later (and on flush/close). Never blocks on disk.
    */
@@ -189,6 +194,8 @@ export interface Store extends StoreTx {
    * never see outside writes.
    */
   onExternalChange?(listener: () => void): void;
+  /** Counters of an in-memory session cache, where the store has one. */
+  cacheStats?(): { entries: number; hits: number; misses: number };
   /** True while storage answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -13,6 +13,9 @@ export interface SessionInfo {
   verdict: Verdict;
 }
 
+/** What introspection answers: the judged session, or only an inactive verdict for an unknown token. */
+export type IntrospectResult = SessionInfo | { verdict: Verdict & { active: false } };
+
 export interface ClientInfo {
   ip?: string | null | undefined;
   userAgent?: string | null | undefined;
@@ -131,9 +134,24 @@ export class SessionService {
    * The validation path: is this token good now? An active session counts as used
    * (write-behind, never a synchronous disk write).
    */
-  async introspect(token: string, client?: ClientInfo): Promise<SessionInfo | { verdict: Verdict & { active: false } }> {
+  async introspect(token: string, client?: ClientInfo): Promise<IntrospectResult> {
     const hash = looksLikeSecret(token) ? hashSecret(token) : null;
-    const found = hash ? await this.d.store.findSessionByTokenHash(hash) : undefined;
+    return this.judgeUse(hash, hash ? await this.d.store.findSessionByTokenHash(hash) : undefined, client);
+  }
+
+  /**
+   * `introspect` without waiting, when the store can answer from memory: the same judgement, or
+   * null when storage must be read (then call `introspect`). Saves the promise hops on the
+   * hottest path of all.
+   */
+  introspectIfCached(token: string, client?: ClientInfo): IntrospectResult | null {
+    if (!this.d.store.findCachedSessionByTokenHash || !looksLikeSecret(token)) return null;
+    const hash = hashSecret(token);
+    const found = this.d.store.findCachedSessionByTokenHash(hash);
+    return found ? this.judgeUse(hash, found, client) : null;
+  }
+
+  private judgeUse(hash: string | null, found: SessionRecord | undefined, client: ClientInfo | undefined): IntrospectResult {
     const now = this.d.clock.nowMs();
     if (!found || !sameHash(found.tokenHash, hash as string)) return { verdict: { active: false, reason: 'unknown', endedAtMs: now } };
     const policy = this.d.policies.effective(found.organizationId);

@@ -2,9 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import type { Core } from '../core/index.js';
+import type { Policy } from '../core/policy.js';
+import type { SessionRecord } from '../core/ports.js';
+import type { IntrospectResult } from '../core/sessions.js';
 import { validator } from '../core/validate.js';
 import { nativeErrorBody } from '../surfaces/native/index.js';
-import { sessionView, TokenBody } from '../surfaces/native/views.js';
+import { introspectionAnswer, TokenBody } from '../surfaces/native/views.js';
 import type { Metrics } from './metrics.js';
 
 type Req = IncomingMessage | Http2ServerRequest;
@@ -14,6 +17,15 @@ const ROUTE = '/v1/sessions/introspect';
 const MAX_BODY = 2048; // a token is at most 512 characters
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const tokenBody = validator(TokenBody);
+// JSON.stringify, not a schema-compiled serializer: the nullable fields of the answer make
+// fast-json-stringify validate each value against the branches of anyOf, which costs more.
+const serialize = (answer: unknown) => JSON.stringify(answer);
+/**
+ * An active answer depends only on the session record and the policy in force (its deadlines
+ * derive from them), so it is kept per record object until either changes: a token validated
+ * again within the activity granularity is answered without building or serializing anything.
+ */
+const answers = new WeakMap<SessionRecord, { policy: Policy; text: string; bytes: number }>();
 
 /**
  * The validation call on every request of every app, served without the framework's
@@ -50,13 +62,13 @@ export function createFastIntrospect(core: Core, metrics: Metrics, o: { trustPro
       if (size <= MAX_BODY) chunks.push(c);
     });
     req.on('end', () => {
-      const send = (status: number, body: unknown) => {
-        const text = JSON.stringify(body);
-        res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'x-request-id': requestId });
+      const sendText = (status: number, text: string, bytes = Buffer.byteLength(text)) => {
+        res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': bytes, 'x-request-id': requestId });
         res.end(text);
         counted(status).inc();
         latency.observe((performance.now() - started) / 1000);
       };
+      const send = (status: number, body: unknown) => sendText(status, JSON.stringify(body));
       const fail = (message: string, details: { field: string; code: string; message: string }[]) =>
         send(400, nativeErrorBody({ status: 400, code: 'invalid_argument', message, issues: details }, requestId));
       let body: unknown;
@@ -73,14 +85,26 @@ export function createFastIntrospect(core: Core, metrics: Metrics, o: { trustPro
       }
       const ua = req.headers['user-agent'];
       const client = { ip: req.socket.remoteAddress ?? null, userAgent: typeof ua === 'string' ? ua.slice(0, 512) : null };
-      core.sessions.introspect((body as { token: string }).token, client).then(
-        (r) =>
-          send(
-            200,
-            r.verdict.active ? { active: true, session: sessionView(r as Parameters<typeof sessionView>[0]) } : { active: false, reason: r.verdict.reason },
-          ),
-        () => send(503, nativeErrorBody({ status: 503, code: 'unavailable', message: 'storage is unavailable', issues: [] }, requestId)),
-      );
+      const token = (body as { token: string }).token;
+      const answer = (r: IntrospectResult) => {
+        if (!r.verdict.active || !('record' in r)) return sendText(200, serialize(introspectionAnswer(r)));
+        const policy = core.policies.effective(r.record.organizationId);
+        let kept = answers.get(r.record);
+        if (kept?.policy !== policy) {
+          const text = serialize(introspectionAnswer(r));
+          kept = { policy, text, bytes: Buffer.byteLength(text) };
+          answers.set(r.record, kept);
+        }
+        sendText(200, kept.text, kept.bytes);
+      };
+      const cached = core.sessions.introspectIfCached(token, client);
+      if (cached) {
+        answer(cached);
+        return;
+      }
+      core.sessions
+        .introspect(token, client)
+        .then(answer, () => send(503, nativeErrorBody({ status: 503, code: 'unavailable', message: 'storage is unavailable', issues: [] }, requestId)));
     });
     return true;
   };

@@ -102,6 +102,8 @@ export async function buildHttp(o: {
   });
   app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
     o.metrics.openSessions.set(await o.core.store.countSessions({ openOnly: true }));
+    const cache = o.core.store.cacheStats?.();
+    if (cache) for (const [stat, n] of Object.entries(cache)) o.metrics.sessionCache.set({ stat }, n);
     return reply.type(o.metrics.registry.contentType).send(await o.metrics.registry.metrics());
   });
 

@@ -28,8 +28,14 @@ export function createMetrics() {
     help: 'Stored sessions without a recorded end (time-based ends are judged on use)',
     registers: [registry],
   });
+  const sessionCache = new Gauge({
+    name: 'sessiond_session_cache',
+    help: 'The in-memory session cache of validation: entries, and lookups answered from memory (hits) or storage (misses) since start',
+    labelNames: ['stat'] as const,
+    registers: [registry],
+  });
   const swept = new Counter({ name: 'sessiond_sessions_swept_total', help: 'Ended sessions deleted by the sweep', registers: [registry] });
-  return { registry, requests, latency, signIns, openSessions, swept };
+  return { registry, requests, latency, signIns, openSessions, sessionCache, swept };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -12,6 +12,9 @@ import type { SessionRecord } from '../core/ports.js';
 export class SessionCache {
   private readonly byHash = new Map<string, SessionRecord>();
   private readonly hashById = new Map<string, string>();
+  /** Lookups answered from memory, and those that had to read storage (for metrics). */
+  hits = 0;
+  misses = 0;
 
   constructor(private readonly maxEntries: number) {}
 
@@ -19,13 +22,19 @@ export class SessionCache {
     return this.byHash.size;
   }
 
+  /** The cached session; a miss is counted by `countMiss` where storage is then read. */
   get(tokenHash: string): SessionRecord | undefined {
     const s = this.byHash.get(tokenHash);
     if (s === undefined) return undefined;
+    this.hits++;
     // Map keeps insertion order: moving a hit to the end makes the first key the least recently used.
     this.byHash.delete(tokenHash);
     this.byHash.set(tokenHash, s);
     return s;
+  }
+
+  countMiss(): void {
+    this.misses++;
   }
 
   set(s: SessionRecord): void {

@@ -106,10 +106,16 @@ export class SqliteStore extends SqlRepo implements Store {
     }
   }
 
-  async findSessionByTokenHash(tokenHash: string): Promise<SessionRecord | undefined> {
+  findCachedSessionByTokenHash(tokenHash: string): SessionRecord | undefined {
     this.noticeExternalWrites();
     const hit = this.cache.get(tokenHash);
-    if (hit) return this.withPendingActivity(hit);
+    return hit ? this.withPendingActivity(hit) : undefined;
+  }
+
+  async findSessionByTokenHash(tokenHash: string): Promise<SessionRecord | undefined> {
+    const hit = this.findCachedSessionByTokenHash(tokenHash);
+    if (hit) return hit;
+    this.cache.countMiss();
     const row = this.byTokenHash.get(tokenHash);
     if (!row) return undefined;
     const s = toSession(row);
@@ -131,6 +137,10 @@ export class SqliteStore extends SqlRepo implements Store {
     } finally {
       this.cache.forget(id);
     }
+  }
+
+  cacheStats() {
+    return { entries: this.cache.size, hits: this.cache.hits, misses: this.cache.misses };
   }
 
   /** Called when another process changed the database file (its caches may be stale). */

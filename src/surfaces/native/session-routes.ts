@@ -1,7 +1,7 @@
 import Type from 'typebox';
 import { LoginNameSchema } from '../../core/users.js';
 import type { App, SurfaceDeps } from './types.js';
-import { IdParam, Paging, pageOf, SessionView, sessionView, TokenBody } from './views.js';
+import { IdParam, Introspection, introspectionAnswer, Paging, pageOf, SessionView, sessionView, TokenBody } from './views.js';
 
 const SignIn = Type.Object(
   {
@@ -11,19 +11,6 @@ const SignIn = Type.Object(
     persistent: Type.Optional(Type.Boolean({ description: '"Remember me"; only where the policy allows persistent sessions.' })),
   },
   { additionalProperties: false },
-);
-
-const Introspection = Type.Object(
-  {
-    active: Type.Boolean(),
-    reason: Type.Optional(
-      Type.Union([Type.Literal('expired'), Type.Literal('idle_timeout'), Type.Literal('revoked'), Type.Literal('evicted'), Type.Literal('unknown')], {
-        description: 'Why the token is not active (only when active is false).',
-      }),
-    ),
-    session: Type.Optional(SessionView),
-  },
-  { title: 'Introspection' },
 );
 
 /** Sign-in, validation and revocation of sessions. */
@@ -61,9 +48,7 @@ export function sessionRoutes(app: App, { core }: SurfaceDeps) {
       },
     },
     async (req) => {
-      const r = await core.sessions.introspect(req.body.token, client(req));
-      if (!r.verdict.active) return { active: false, reason: r.verdict.reason };
-      return { active: true, session: sessionView(r as Parameters<typeof sessionView>[0]) };
+      return introspectionAnswer(await core.sessions.introspect(req.body.token, client(req)));
     },
   );
 

@@ -1,8 +1,8 @@
-import Type, { type TSchema } from 'typebox';
+import Type, { type Static, type TSchema } from 'typebox';
 import type { Policy } from '../../core/policy.js';
 import { PolicyPatchSchema, PolicySchema } from '../../core/policy.js';
 import type { Credential, EventRecord, Organization, User } from '../../core/ports.js';
-import type { SessionInfo } from '../../core/sessions.js';
+import type { IntrospectResult, SessionInfo } from '../../core/sessions.js';
 import { isoTime } from '../shared/iso-time.js';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
@@ -56,6 +56,24 @@ export function sessionView(info: SessionInfo) {
     endedAt: v.active ? null : iso(v.endedAtMs),
     location: { ip: r.ip, userAgent: r.userAgent, country: r.country, city: r.city, lastIp: r.lastIp },
   };
+}
+
+export const Introspection = Type.Object(
+  {
+    active: Type.Boolean(),
+    reason: Type.Optional(
+      Type.Union([Type.Literal('expired'), Type.Literal('idle_timeout'), Type.Literal('revoked'), Type.Literal('evicted'), Type.Literal('unknown')], {
+        description: 'Why the token is not active (only when active is false).',
+      }),
+    ),
+    session: Type.Optional(SessionView),
+  },
+  { title: 'Introspection' },
+);
+
+/** The answer of introspection (CONTRACT §4), for the Fastify route and the fast path alike. */
+export function introspectionAnswer(r: IntrospectResult): Static<typeof Introspection> {
+  return r.verdict.active ? { active: true, session: sessionView(r as SessionInfo) } : { active: false, reason: r.verdict.reason };
 }
 
 export const UserView = Type.Object(
