@@ -274,6 +274,35 @@ export class SessionService {
     return this.revokeAllOfSubject(user.id, c.actor);
   }
 
+  /**
+   * The active sessions of one user, newest first (surfaces that address sessions under their
+   * user, e.g. Looker). An unknown user, or one the caller cannot see, is not_found.
+   */
+  async listActiveOfUser(ctx: AuthContext | null, userId: string): Promise<SessionInfo[]> {
+    const c = requirePermission(ctx, 'sessions:read');
+    const user = await this.d.store.getUser(userId);
+    if (!user || !canSeeOrganization(c, user.organizationId)) throw new DomainError('not_found', `user '${userId}' not found`);
+    await this.d.store.flush();
+    const open = await this.d.store.listOpenSessionsOfSubject(user.id);
+    return open
+      .map((s) => this.judge(s))
+      .filter((i) => i.verdict.active)
+      .sort((a, b) => b.record.createdAtMs - a.record.createdAtMs);
+  }
+
+  /**
+   * One active session of one user, read (`sessions:read`) or ended (`sessions:write`). A session
+   * of someone else, an ended one, or one the caller cannot see is not_found.
+   */
+  async activeOfUser(ctx: AuthContext | null, userId: string, sessionId: string, action: 'read' | 'revoke'): Promise<SessionInfo> {
+    const c = requirePermission(ctx, action === 'read' ? 'sessions:read' : 'sessions:write');
+    const s = await this.d.store.getSession(sessionId);
+    const info = s && canSeeOrganization(c, s.organizationId) && s.subjectType === 'user' && s.subjectId === userId ? this.judge(s) : null;
+    if (!info?.verdict.active) throw new DomainError('not_found', `session '${sessionId}' of user '${userId}' not found`);
+    if (action === 'revoke') await this.d.store.transaction((tx) => this.end(tx, [info.record], 'revoked', c.actor, this.d.clock.nowMs()));
+    return info;
+  }
+
   /** Ends every open session of a subject except `keepId`; used by user deletion and password changes. */
   async revokeAllOfSubject(subjectId: string, actor: string, keepId?: string, tx?: StoreTx): Promise<number> {
     const run = async (t: StoreTx) => {

@@ -1,13 +1,11 @@
-import { type AuthContext, canSeeOrganization, requirePermission } from '../../core/auth.js';
+import type { AuthContext } from '../../core/auth.js';
 import { DomainError } from '../../core/errors.js';
-import type { SessionRecord } from '../../core/ports.js';
 import type { SessionInfo } from '../../core/sessions.js';
 import { isoTime } from '../shared/iso-time.js';
 import { describeUserAgent } from '../shared/user-agent.js';
 import { API_PREFIX } from './errors.js';
 import type { LookerApp, LookerDeps } from './types.js';
 
-const PAGE = 500;
 type Params = { user_id: string; session_id?: string };
 
 const notFound = () => new DomainError('not_found', 'Not found');
@@ -45,7 +43,6 @@ function pick<T extends Record<string, unknown>>(o: T, fields: unknown): Partial
 }
 
 const isActive = (i: SessionInfo): i is SessionInfo & { verdict: { active: true } } => i.verdict.active;
-const belongsTo = (r: SessionRecord, userId: string) => r.subjectType === 'user' && r.subjectId === userId;
 
 /** GET /users/:user_id/sessions, GET and DELETE /users/:user_id/sessions/:session_id. */
 export function userSessionRoutes(app: LookerApp, { core }: LookerDeps) {
@@ -55,37 +52,22 @@ export function userSessionRoutes(app: LookerApp, { core }: LookerDeps) {
 
   app.get('/users/:user_id/sessions', { schema: { hide: true } }, async (req) => {
     const { user_id: userId } = req.params as Params;
-    const items: (SessionInfo & { verdict: { active: true } })[] = [];
-    for (let offset = 0; ; offset += PAGE) {
-      const page = await core.sessions.list(req.auth, { userId, activeOnly: true, limit: PAGE, offset });
-      items.push(...page.items.filter((i) => belongsTo(i.record, userId)).filter(isActive));
-      if (page.items.length < PAGE) break;
-    }
-    const ctx = req.auth as AuthContext; // list() has checked sessions:read
-    if (items.length === 0) {
-      const user = await core.store.getUser(userId);
-      if (!user || !canSeeOrganization(ctx, user.organizationId)) throw notFound();
-    }
+    const items = (await core.sessions.listActiveOfUser(req.auth, userId)).filter(isActive);
+    const ctx = req.auth as AuthContext; // listActiveOfUser has checked sessions:read
     return items.map((i) => pick(lookerSessionView(i, ctx, sessionUrl(req, userId, i.record.id)), fieldsOf(req.query)));
   });
 
   app.get('/users/:user_id/sessions/:session_id', { schema: { hide: true } }, async (req) => {
     const { user_id: userId, session_id: id = '' } = req.params as Params;
-    const found = await core.sessions.get(req.auth, id);
-    const info = core.sessions.judge(core.store.withPendingActivity(found.record));
-    if (!belongsTo(info.record, userId) || !isActive(info)) throw notFound();
+    const info = await core.sessions.activeOfUser(req.auth, userId, id, 'read');
+    if (!isActive(info)) throw notFound();
     return pick(lookerSessionView(info, req.auth as AuthContext, sessionUrl(req, userId, id)), fieldsOf(req.query));
   });
 
   app.delete('/users/:user_id/sessions/:session_id', { schema: { hide: true } }, async (req, reply) => {
     const { user_id: userId, session_id: id = '' } = req.params as Params;
-    // Deleting needs sessions:write only; the ownership check reads the session without sessions:read.
-    const ctx = requirePermission(req.auth, 'sessions:write');
-    const s = await core.store.getSession(id);
-    if (!s || !canSeeOrganization(ctx, s.organizationId) || !belongsTo(s, userId) || !core.sessions.judge(core.store.withPendingActivity(s)).verdict.active) {
-      throw notFound();
-    }
-    await core.sessions.revoke(ctx, id);
+    // Ending needs sessions:write only: the core checks whose session it is without sessions:read.
+    await core.sessions.activeOfUser(req.auth, userId, id, 'revoke');
     return reply.code(204).send();
   });
 }
