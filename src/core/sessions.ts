@@ -27,6 +27,8 @@ export interface NewSessionOptions {
   /** A per-session expiry on top of the policy (ZITADEL `lifetime`). */
   expiresAtMs?: number | null | undefined;
   metadata?: Record<string, string> | undefined;
+  /** Extra facts recorded on the `session.created` event (e.g. checked factors, see session-checks.ts). */
+  eventData?: Record<string, unknown> | undefined;
   actor: string;
 }
 
@@ -124,7 +126,7 @@ export class SessionService {
         actor: o.actor,
         organizationId: record.organizationId,
         atMs: now,
-        data: { subjectType: subject.type, subjectId: subject.id, persistent, ip: record.ip },
+        data: { ...o.eventData, subjectType: subject.type, subjectId: subject.id, persistent, ip: record.ip },
       });
     });
     return { session: { record, verdict: evaluateSession(record, policy, now) }, token };
@@ -148,12 +150,13 @@ export class SessionService {
     if (!this.d.store.findCachedSessionByTokenHash || !looksLikeSecret(token)) return null;
     const hash = hashSecret(token);
     const found = this.d.store.findCachedSessionByTokenHash(hash);
-    return found ? this.judgeUse(hash, found, client) : null;
+    // Found by that very hash as the key: comparing it again would add nothing.
+    return found ? this.judgeUse(hash, found, client, true) : null;
   }
 
-  private judgeUse(hash: string | null, found: SessionRecord | undefined, client: ClientInfo | undefined): IntrospectResult {
+  private judgeUse(hash: string | null, found: SessionRecord | undefined, client: ClientInfo | undefined, matched = false): IntrospectResult {
     const now = this.d.clock.nowMs();
-    if (!found || !sameHash(found.tokenHash, hash as string)) return { verdict: { active: false, reason: 'unknown', endedAtMs: now } };
+    if (!found || !(matched || sameHash(found.tokenHash, hash as string))) return { verdict: { active: false, reason: 'unknown', endedAtMs: now } };
     const policy = this.d.policies.effective(found.organizationId);
     const before = evaluateSession(found, policy, now);
     if (!before.active) return { record: found, verdict: before };

@@ -2,12 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import type { Core } from '../core/index.js';
-import type { Policy } from '../core/policy.js';
-import type { SessionRecord } from '../core/ports.js';
-import type { IntrospectResult } from '../core/sessions.js';
+import type { IntrospectResult, SessionInfo } from '../core/sessions.js';
 import { validator } from '../core/validate.js';
 import { nativeErrorBody } from '../surfaces/native/index.js';
 import { introspectionAnswer, TokenBody } from '../surfaces/native/views.js';
+import { activeAnswerText } from './answer-template.js';
 import type { Metrics } from './metrics.js';
 
 type Req = IncomingMessage | Http2ServerRequest;
@@ -17,15 +16,6 @@ const ROUTE = '/v1/sessions/introspect';
 const MAX_BODY = 2048; // a token is at most 512 characters
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const tokenBody = validator(TokenBody);
-// JSON.stringify, not a schema-compiled serializer: the nullable fields of the answer make
-// fast-json-stringify validate each value against the branches of anyOf, which costs more.
-const serialize = (answer: unknown) => JSON.stringify(answer);
-/**
- * An active answer depends only on the session record and the policy in force (its deadlines
- * derive from them), so it is kept per record object until either changes: a token validated
- * again within the activity granularity is answered without building or serializing anything.
- */
-const answers = new WeakMap<SessionRecord, { policy: Policy; text: string; bytes: number }>();
 
 /**
  * The validation call on every request of every app, served without the framework's
@@ -87,15 +77,8 @@ export function createFastIntrospect(core: Core, metrics: Metrics, o: { trustPro
       const client = { ip: req.socket.remoteAddress ?? null, userAgent: typeof ua === 'string' ? ua.slice(0, 512) : null };
       const token = (body as { token: string }).token;
       const answer = (r: IntrospectResult) => {
-        if (!r.verdict.active || !('record' in r)) return sendText(200, serialize(introspectionAnswer(r)));
-        const policy = core.policies.effective(r.record.organizationId);
-        let kept = answers.get(r.record);
-        if (kept?.policy !== policy) {
-          const text = serialize(introspectionAnswer(r));
-          kept = { policy, text, bytes: Buffer.byteLength(text) };
-          answers.set(r.record, kept);
-        }
-        sendText(200, kept.text, kept.bytes);
+        if (!r.verdict.active || !('record' in r)) return sendText(200, JSON.stringify(introspectionAnswer(r)));
+        sendText(200, activeAnswerText(r as SessionInfo & { verdict: { active: true } }, core.policies.effective(r.record.organizationId)));
       };
       const cached = core.sessions.introspectIfCached(token, client);
       if (cached) {
