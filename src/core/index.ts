@@ -3,6 +3,7 @@ import { CredentialService } from './credentials.js';
 import { EventService, OrganizationService } from './organizations.js';
 import { PolicyService } from './policies.js';
 import type { GeoLocator, PasswordHasher, Store } from './ports.js';
+import { SessionCheckService } from './session-checks.js';
 import { SessionService } from './sessions.js';
 import { type IdSource, randomIds } from './tokens.js';
 import { UserService } from './users.js';
@@ -29,6 +30,7 @@ export function createCore(d: CoreDeps) {
     sessions,
     revokeSessionsOnPasswordChange: d.revokeSessionsOnPasswordChange ?? true,
   });
+  const sessionChecks = new SessionCheckService({ store: d.store, clock: d.clock, ids, hasher: d.hasher, sessions });
   const credentials = new CredentialService({ store: d.store, clock: d.clock, ids, policies });
   const organizations = new OrganizationService({ store: d.store, clock: d.clock, ids, policies });
   const events = new EventService(d.store);
@@ -37,6 +39,8 @@ export function createCore(d: CoreDeps) {
     clock: d.clock,
     policies,
     sessions,
+    /** Sessions built up by user/password checks (ZITADEL Session Service rules). */
+    sessionChecks,
     users,
     credentials,
     organizations,

@@ -12,6 +12,7 @@ import { logscaleGraphql } from '../surfaces/graphql/index.js';
 import { lookerApi } from '../surfaces/looker/index.js';
 import { nativeApi } from '../surfaces/native/index.js';
 import type { App } from '../surfaces/native/types.js';
+import { createZitadelRpcHandler, zitadelRest } from '../surfaces/zitadel/index.js';
 import { createFastIntrospect } from './fast-introspect.js';
 import { createDualServer, type DualServer } from './listener.js';
 import type { Metrics } from './metrics.js';
@@ -38,8 +39,10 @@ export async function buildHttp(o: {
   const serverFactory: FastifyServerFactory = (handler) => {
     const fast = createFastIntrospect(o.core, o.metrics, { trustProxy: o.config.trustProxy });
     const h = handler as (req: IncomingMessage, res: ServerResponse) => void;
+    // ZITADEL SessionService RPCs (Connect, gRPC over h2c, gRPC-Web) go to connect-node ahead of Fastify.
+    const zitadelRpc = createZitadelRpcHandler(o.core, o.logger);
     const serve = (req: IncomingMessage, res: ServerResponse) => {
-      if (!fast(req, res)) h(req, res);
+      if (!fast(req, res) && !zitadelRpc(req, res)) h(req, res);
     };
     dual = createDualServer(serve as never, { maxHeaderSize: 16_384, headersTimeoutMs: 10_000 });
     return dual.server;
@@ -114,6 +117,7 @@ export async function buildHttp(o: {
   );
   await app.register(async (dt) => dynatraceApi(dt as App, { core: o.core, defaultAuth: o.defaultAuth ?? null }), { prefix: '/api/cluster/v2' });
   await app.register(async (gql) => logscaleGraphql(gql as App, { core: o.core, defaultAuth: o.defaultAuth ?? null }));
+  await app.register(async (z) => zitadelRest(z as App, { core: o.core, defaultAuth: o.defaultAuth ?? null }), { prefix: '/v2/sessions' });
   app.get('/v1/openapi.json', { schema: { hide: true, response: { 200: Type.Any() } } }, async () => app.swagger());
 
   return { app, dual: () => dual };

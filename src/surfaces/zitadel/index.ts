@@ -1,0 +1,3 @@
+export { createZitadelRpcHandler, SERVICE_PREFIX } from './connect.js';
+export { zitadelRest } from './rest.js';
+export { ZitadelSessionApi } from './service.js';

@@ -1,0 +1,119 @@
+import { type DescMessage, fromJson, type JsonValue, type MessageShape, toJson } from '@bufbuild/protobuf';
+import { Code, ConnectError } from '@connectrpc/connect';
+import {
+  CreateSessionRequestSchema,
+  CreateSessionResponseSchema,
+  DeleteSessionRequestSchema,
+  DeleteSessionResponseSchema,
+  GetSessionRequestSchema,
+  GetSessionResponseSchema,
+  ListSessionsRequestSchema,
+  ListSessionsResponseSchema,
+  SetSessionRequestSchema,
+  SetSessionResponseSchema,
+} from '@zitadel/proto/zitadel/session/v2/session_service_pb.js';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { authenticate } from '../../server/auth.js';
+import type { App, SurfaceDeps } from '../native/types.js';
+import { type CallInfo, httpStatusOfCode, toConnectError, ZitadelSessionApi, zitadelError } from './service.js';
+
+/** ZITADEL's REST error body: `{code, message, details:[{"@type", id, message}]}`. */
+export function restErrorBody(err: ConnectError) {
+  const detail = err.details[0];
+  const id = detail && 'value' in detail ? String((detail.value as { id?: string }).id ?? '') : '';
+  return {
+    code: err.code,
+    message: err.rawMessage,
+    details: [{ '@type': 'type.googleapis.com/zitadel.v1.ErrorDetail', id, message: err.rawMessage }],
+  };
+}
+
+function sendConnectError(reply: FastifyReply, err: ConnectError) {
+  return reply
+    .code(httpStatusOfCode[err.code] ?? 500)
+    .type('application/json; charset=utf-8')
+    .send(restErrorBody(err));
+}
+
+/** Fastify's own errors (bad JSON, body too large, wrong content type) as gRPC codes. */
+function fromFastify(err: FastifyError): ConnectError | null {
+  const status = err.statusCode;
+  if (typeof status !== 'number' || status < 400 || status >= 500) return null;
+  if (status === 413) return zitadelError(Code.InvalidArgument, 'SESSIOND-payload_too_large', 'the request body is too large');
+  if (status === 415) return zitadelError(Code.InvalidArgument, 'SESSIOND-unsupported_media_type', 'send the body as application/json');
+  if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return zitadelError(Code.InvalidArgument, 'SESSIOND-invalid_argument', 'the JSON body is empty');
+  return zitadelError(Code.InvalidArgument, 'SESSIOND-invalid_argument', 'the body is not valid JSON');
+}
+
+/** A request message from JSON in protobuf's canonical mapping; unknown fields and wrong types are InvalidArgument. */
+function parse<D extends DescMessage>(schema: D, json: unknown): MessageShape<D> {
+  try {
+    return fromJson(schema, (json ?? {}) as JsonValue);
+  } catch (e) {
+    throw zitadelError(Code.InvalidArgument, 'SESSIOND-invalid_argument', `invalid request: ${(e as Error).message}`);
+  }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function bodyObject(body: unknown, optional = false): Record<string, unknown> {
+  if (body === undefined && optional) return {};
+  if (!isObject(body)) throw zitadelError(Code.InvalidArgument, 'SESSIOND-invalid_argument', 'the body must be a JSON object');
+  return body;
+}
+
+/**
+ * The REST mapping of the SessionService under /v2/sessions (grpc-gateway style, as ZITADEL
+ * serves it): same implementation as the RPCs, JSON in protobuf's canonical mapping.
+ */
+export async function zitadelRest(app: App, deps: SurfaceDeps) {
+  const api = new ZitadelSessionApi(deps.core);
+  const call = async (req: FastifyRequest): Promise<CallInfo> => ({
+    auth: (await authenticate(deps.core, req)) ?? deps.defaultAuth ?? null,
+    client: { ip: req.ip, userAgent: req.headers['user-agent'] ?? null },
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    const ce =
+      err instanceof ConnectError
+        ? err
+        : (fromFastify(err as FastifyError) ?? toConnectError(err, (e) => req.log.error({ err: e }, 'zitadel rest: unhandled error')));
+    return sendConnectError(reply, ce);
+  });
+  app.setNotFoundHandler((req, reply) =>
+    sendConnectError(reply, zitadelError(Code.NotFound, 'SESSIOND-not_found', `no route ${req.method} ${req.url.split('?')[0]}`)),
+  );
+
+  const hide = { schema: { hide: true } };
+  app.post('/', hide, async (req, reply) => {
+    const c = await call(req);
+    const res = await api.createSession(parse(CreateSessionRequestSchema, bodyObject(req.body)), c);
+    return reply.code(201).send(toJson(CreateSessionResponseSchema, res));
+  });
+  app.post('/search', hide, async (req) => {
+    const c = await call(req);
+    const res = await api.listSessions(parse(ListSessionsRequestSchema, bodyObject(req.body, true)), c);
+    return toJson(ListSessionsResponseSchema, res);
+  });
+  app.patch<{ Params: { sessionId: string } }>('/:sessionId', hide, async (req) => {
+    const c = await call(req);
+    const body = { ...bodyObject(req.body), sessionId: req.params.sessionId };
+    const res = await api.setSession(parse(SetSessionRequestSchema, body), c);
+    return toJson(SetSessionResponseSchema, res);
+  });
+  app.get<{ Params: { sessionId: string }; Querystring: Record<string, unknown> }>('/:sessionId', hide, async (req) => {
+    const c = await call(req);
+    const token = req.query.sessionToken;
+    const res = await api.getSession(
+      parse(GetSessionRequestSchema, { sessionId: req.params.sessionId, ...(token !== undefined ? { sessionToken: token } : {}) }),
+      c,
+    );
+    return toJson(GetSessionResponseSchema, res);
+  });
+  app.delete<{ Params: { sessionId: string } }>('/:sessionId', hide, async (req) => {
+    const c = await call(req);
+    const body = { ...bodyObject(req.body, true), sessionId: req.params.sessionId };
+    const res = await api.deleteSession(parse(DeleteSessionRequestSchema, body), c);
+    return toJson(DeleteSessionResponseSchema, res);
+  });
+}
