@@ -97,4 +97,23 @@ describe('cross-surface consistency of the session policy', () => {
     expect((await lookerPatch({ session_minutes: 5 })).status).toBe(200);
     expect((await introspect()).active).toBe(true);
   });
+
+  it('a path that cannot be routed (bad percent-encoding, over-long parameter) gets a 4xx in the shape of its surface', async () => {
+    const long = 'a'.repeat(300);
+    const native = await t.req('GET', '/v1/users/%E0%A4%A');
+    expect(native.status).toBe(400);
+    expect(native.body.error).toMatchObject({ code: 'invalid_argument', message: 'the URL path is not valid (bad percent-encoding)' });
+    const nativeLong = await t.req('GET', `/v1/users/${long}`);
+    expect(nativeLong.status).toBe(414);
+    expect(nativeLong.body.error.code).toBe('invalid_argument');
+    const looker = await t.req('GET', '/api/4.0/users/%E0%A4%A/sessions');
+    expect(looker.status).toBe(400);
+    expect(Object.keys(looker.body).sort()).toEqual(['documentation_url', 'message']);
+    const dynatrace = await t.req('GET', `/api/cluster/v2/x/${'%E0%A4%A'}`);
+    expect(dynatrace.status).toBe(400);
+    expect(dynatrace.body.error).toMatchObject({ code: 400 });
+    const zitadel = await t.req('GET', `/v2/sessions/${long}`);
+    expect(zitadel.status).toBe(400);
+    expect(zitadel.body).toMatchObject({ code: 3, details: [{ '@type': 'type.googleapis.com/zitadel.v1.ErrorDetail' }] });
+  });
 });

@@ -48,6 +48,10 @@ export function toWireError(err: unknown, req: FastifyRequest): WireError {
       return { status: 415, code: 'unsupported_media_type', message: 'send the body as application/json', issues: [] };
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return { status: 400, code: 'invalid_argument', message: 'the JSON body is empty', issues: [] };
+    case 'FST_ERR_BAD_URL':
+      return { status: 400, code: 'invalid_argument', message: 'the URL path is not valid (bad percent-encoding)', issues: [] };
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return { status: 414, code: 'invalid_argument', message: 'a path parameter is longer than 200 characters', issues: [] };
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return { status: 400, code: 'invalid_argument', message: 'the body is not valid JSON', issues: [] };

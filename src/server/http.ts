@@ -1,24 +1,40 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyServerFactory, LogController } from 'fastify';
+import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest, type FastifyServerFactory, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import Type from 'typebox';
 import type { Config } from '../config/config.js';
 import type { AuthContext } from '../core/auth.js';
 import type { Core } from '../core/index.js';
+import { dynatraceErrorHandler } from '../surfaces/dynatrace/errors.js';
 import { dynatraceApi } from '../surfaces/dynatrace/index.js';
 import { logscaleGraphql } from '../surfaces/graphql/index.js';
+import { sendLookerError } from '../surfaces/looker/errors.js';
 import { lookerApi } from '../surfaces/looker/index.js';
-import { nativeApi } from '../surfaces/native/index.js';
+import { nativeApi, nativeErrorHandler } from '../surfaces/native/index.js';
 import type { App } from '../surfaces/native/types.js';
 import { createZitadelRpcHandler, zitadelRest } from '../surfaces/zitadel/index.js';
+import { zitadelRestErrorHandler } from '../surfaces/zitadel/rest.js';
 import { createFastIntrospect } from './fast-introspect.js';
 import { createDualServer, type DualServer } from './listener.js';
 import type { Metrics } from './metrics.js';
 import { typeboxValidatorCompiler } from './validation.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+type ErrorHandler = (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => FastifyReply;
+/**
+ * Errors raised before routing (a path with bad percent-encoding, a path parameter over the
+ * length limit) still leave in the shape of the surface the path belongs to.
+ */
+const surfaceErrorHandlers: [prefix: string, handler: ErrorHandler][] = [
+  ['/api/4.0/', sendLookerError],
+  ['/api/cluster/v2/', dynatraceErrorHandler],
+  ['/v2/sessions', zitadelRestErrorHandler],
+];
+const frameworkErrors = (err: FastifyError, req: FastifyRequest, reply: FastifyReply) =>
+  (surfaceErrorHandlers.find(([prefix]) => req.url.startsWith(prefix))?.[1] ?? nativeErrorHandler)(err, req, reply);
 
 export interface HttpApp {
   app: App;
@@ -62,6 +78,7 @@ export async function buildHttp(o: {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : crypto.randomUUID();
     },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
   app.setValidatorCompiler(typeboxValidatorCompiler as never);

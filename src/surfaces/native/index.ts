@@ -1,3 +1,4 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthContext } from '../../core/auth.js';
 import { authenticate } from '../../server/auth.js';
 import { sendError, toWireError, type WireError } from '../../server/errors.js';
@@ -18,6 +19,12 @@ export const nativeErrorBody = (w: WireError, requestId: string) => ({
   error: { code: w.code, message: w.message, requestId, details: w.issues },
 });
 
+/** Every error of the native API leaves in its one shape (also used for the framework's own URL errors). */
+export function nativeErrorHandler(err: unknown, req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const w = toWireError(err, req);
+  return sendError(reply, w, nativeErrorBody(w, req.id));
+}
+
 /** sessiond's own API under /v1 (CONTRACT §4). */
 export async function nativeApi(app: App, deps: SurfaceDeps) {
   // The native API takes JSON only: without Fastify's default text/plain parser, any other
@@ -26,10 +33,7 @@ export async function nativeApi(app: App, deps: SurfaceDeps) {
   app.addHook('preHandler', async (req) => {
     req.auth = (await authenticate(deps.core, req)) ?? deps.defaultAuth ?? null;
   });
-  app.setErrorHandler((err, req, reply) => {
-    const w = toWireError(err, req);
-    return sendError(reply, w, nativeErrorBody(w, req.id));
-  });
+  app.setErrorHandler(nativeErrorHandler);
   app.setNotFoundHandler((req, reply) => {
     const w: WireError = { status: 404, code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}`, issues: [] };
     return sendError(reply, w, nativeErrorBody(w, req.id));

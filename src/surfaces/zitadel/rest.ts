@@ -42,6 +42,10 @@ function fromFastify(err: FastifyError): ConnectError | null {
   if (status === 413) return zitadelError(Code.InvalidArgument, 'SESSIOND-payload_too_large', 'the request body is too large');
   if (status === 415) return zitadelError(Code.InvalidArgument, 'SESSIOND-unsupported_media_type', 'send the body as application/json');
   if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return zitadelError(Code.InvalidArgument, 'SESSIOND-invalid_argument', 'the JSON body is empty');
+  if (err.code === 'FST_ERR_BAD_URL')
+    return zitadelError(Code.InvalidArgument, 'SESSIOND-invalid_argument', 'the URL path is not valid (bad percent-encoding)');
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH')
+    return zitadelError(Code.InvalidArgument, 'SESSIOND-invalid_argument', 'a path parameter is longer than 200 characters');
   return zitadelError(Code.InvalidArgument, 'SESSIOND-invalid_argument', 'the body is not valid JSON');
 }
 
@@ -66,6 +70,15 @@ function bodyObject(body: unknown, optional = false): Record<string, unknown> {
  * The REST mapping of the SessionService under /v2/sessions (grpc-gateway style, as ZITADEL
  * serves it): same implementation as the RPCs, JSON in protobuf's canonical mapping.
  */
+/** Every error of the REST mapping in ZITADEL's shape (also used for the framework's own URL errors). */
+export function zitadelRestErrorHandler(err: unknown, req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const ce =
+    err instanceof ConnectError
+      ? err
+      : (fromFastify(err as FastifyError) ?? toConnectError(err, (e) => req.log.error({ err: e }, 'zitadel rest: unhandled error')));
+  return sendConnectError(reply, ce);
+}
+
 export async function zitadelRest(app: App, deps: SurfaceDeps) {
   const api = new ZitadelSessionApi(deps.core);
   const call = async (req: FastifyRequest): Promise<CallInfo> => ({
@@ -73,13 +86,7 @@ export async function zitadelRest(app: App, deps: SurfaceDeps) {
     client: { ip: req.ip, userAgent: req.headers['user-agent'] ?? null },
   });
 
-  app.setErrorHandler((err, req, reply) => {
-    const ce =
-      err instanceof ConnectError
-        ? err
-        : (fromFastify(err as FastifyError) ?? toConnectError(err, (e) => req.log.error({ err: e }, 'zitadel rest: unhandled error')));
-    return sendConnectError(reply, ce);
-  });
+  app.setErrorHandler(zitadelRestErrorHandler);
   app.setNotFoundHandler((req, reply) =>
     sendConnectError(reply, zitadelError(Code.NotFound, 'SESSIOND-not_found', `no route ${req.method} ${req.url.split('?')[0]}`)),
   );
