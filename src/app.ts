@@ -33,6 +33,7 @@ export async function createApp(config: Config, o: AppOptions = {}) {
   const store = await openStore({
     dataDir: config.dataDir,
     databaseUrl: config.databaseUrl,
+    databasePoolSize: config.databasePoolSize,
     activityFlushMs: config.activityFlushMs,
     sqliteSynchronous: config.sqliteSynchronous,
     sessionCacheEntries: config.sessionCacheEntries,

@@ -47,12 +47,25 @@ export interface TestApp {
 /**
  * A real sessiond on a real SQLite file in a fresh temp directory, with argon2id at a
  * low cost so tests stay fast. `listen: true` also opens a real socket.
+ * With `SESSIOND_TEST_BACKEND=postgres` it runs on a fresh PostgreSQL database instead (created on
+ * the server of `SESSIOND_TEST_DATABASE_URL`, see test/pg-helpers.ts, and dropped by `close()`).
  */
 export async function startTestApp(overrides: Partial<Config> = {}, o: { listen?: boolean } = {}): Promise<TestApp & { url: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sessiond-test-'));
+  const pgDb = process.env.SESSIOND_TEST_BACKEND === 'postgres' && !overrides.databaseUrl ? await (await import('./pg-helpers.js')).createTestDatabase() : null;
   const config = loadConfig(
     {},
-    { dataDir, port: 0, logLevel: 'info', bootstrapToken: BOOTSTRAP, argon2MemoryKiB: 1024, argon2TimeCost: 1, activityFlushMs: 200, ...overrides },
+    {
+      dataDir,
+      port: 0,
+      ...(pgDb ? { databaseUrl: pgDb.url } : {}),
+      logLevel: 'info',
+      bootstrapToken: BOOTSTRAP,
+      argon2MemoryKiB: 1024,
+      argon2TimeCost: 1,
+      activityFlushMs: 200,
+      ...overrides,
+    },
   );
   const logs = new LogSink();
   const app = await createApp(config, { logger: createLogger(config.logLevel, logs) });
@@ -88,6 +101,7 @@ export async function startTestApp(overrides: Partial<Config> = {}, o: { listen?
     async close() {
       await app.stop();
       rmSync(dataDir, { recursive: true, force: true });
+      await pgDb?.drop();
     },
   };
 }

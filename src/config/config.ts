@@ -10,6 +10,11 @@ const options = {
   port: opt('SESSIOND_PORT', Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }), 'Port for HTTP/1.1 and h2c (0 = any free port).'),
   dataDir: opt('SESSIOND_DATA_DIR', Type.String({ minLength: 1, default: './data' }), 'Directory of the embedded SQLite database.'),
   databaseUrl: opt('SESSIOND_DATABASE_URL', Type.Optional(Type.String({ minLength: 1 })), 'postgres://… selects PostgreSQL instead of SQLite.'),
+  databasePoolSize: opt(
+    'SESSIOND_DATABASE_POOL_SIZE',
+    Type.Integer({ minimum: 1, maximum: 1000, default: 10 }),
+    "Connections of this node's PostgreSQL pool (all nodes together must stay below the server's max_connections).",
+  ),
   redisUrl: opt('SESSIOND_REDIS_URL', Type.Optional(Type.String({ minLength: 1 })), 'redis://… adds a shared cache (multi-node).'),
   bootstrapToken: opt(
     'SESSIOND_BOOTSTRAP_TOKEN',

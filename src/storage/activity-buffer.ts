@@ -44,6 +44,12 @@ export class ActivityBuffer {
     return this.pending.get(sessionId) ?? this.inFlight?.get(sessionId);
   }
 
+  /** The session with its not-yet-written use applied (the same record when there is none newer). */
+  overlay<S extends { id: string; lastActiveAtMs: number; lastIp: string | null }>(s: S): S {
+    const a = this.peek(s.id);
+    return a && a.atMs > s.lastActiveAtMs ? { ...s, lastActiveAtMs: a.atMs, lastIp: a.ip ?? s.lastIp } : s;
+  }
+
   get size(): number {
     return this.pending.size;
   }

@@ -1,20 +1,28 @@
 import type { Store } from '../core/ports.js';
-import { SqliteStore } from './sqlite/sqlite-store.js';
 
 export interface StoreConfig {
   dataDir: string;
   databaseUrl?: string | undefined;
+  /** Connections of this node's PostgreSQL pool. */
+  databasePoolSize?: number;
   activityFlushMs: number;
   sqliteSynchronous: 'FULL' | 'NORMAL';
   sessionCacheEntries?: number;
   onError?: (e: unknown) => void;
 }
 
-/** Opens the configured store. Drivers load only when configured (PostgreSQL: a later adapter). */
+/** Opens the configured store. Drivers load only when configured: PostgreSQL for a database URL, else SQLite. */
 export async function openStore(c: StoreConfig): Promise<Store> {
   if (c.databaseUrl) {
-    throw new Error('SESSIOND_DATABASE_URL is set, but the PostgreSQL adapter is not part of this version yet; unset it to use SQLite');
+    const { PostgresStore } = await import('./postgres/postgres-store.js');
+    return PostgresStore.open({
+      url: c.databaseUrl,
+      poolSize: c.databasePoolSize ?? 10,
+      activityFlushMs: c.activityFlushMs,
+      ...(c.onError ? { onError: c.onError } : {}),
+    });
   }
+  const { SqliteStore } = await import('./sqlite/sqlite-store.js');
   return SqliteStore.open({
     dataDir: c.dataDir,
     activityFlushMs: c.activityFlushMs,

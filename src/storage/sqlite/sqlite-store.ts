@@ -170,8 +170,7 @@ export class SqliteStore extends SqlRepo implements Store {
   }
 
   withPendingActivity(s: SessionRecord): SessionRecord {
-    const a = this.activity.peek(s.id);
-    return a && a.atMs > s.lastActiveAtMs ? { ...s, lastActiveAtMs: a.atMs, lastIp: a.ip ?? s.lastIp } : s;
+    return this.activity.overlay(s);
   }
 
   recordActivity(sessionId: string, atMs: number, ip: string | null): void {

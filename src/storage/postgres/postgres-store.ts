@@ -1,0 +1,332 @@
+import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient, sql, type Transaction } from 'kysely';
+import pg from 'pg';
+import { DomainError } from '../../core/errors.js';
+import type { EventQuery, EventRecord, NewEvent, SessionRecord, Store, StoreTx } from '../../core/ports.js';
+import { type Activity, ActivityBuffer } from '../activity-buffer.js';
+import { migrate } from '../migrations.js';
+import type { Database as Schema, SessionsTable } from '../schema.js';
+import { type SqlFlavor, SqlRepo, toSession } from '../sql-repo.js';
+
+export interface PostgresOptions {
+  /** postgres://user[:password]@host[:port]/database[?…] */
+  url: string;
+  /** Largest number of connections this node opens. */
+  poolSize: number;
+  /** How often pending last-activity times are written, in ms. */
+  activityFlushMs: number;
+  onError?: (e: unknown) => void;
+  /** Fail-fast limits (ms); the defaults suit production. */
+  connectTimeoutMs?: number;
+  statementTimeoutMs?: number;
+  /** How often other nodes' policy changes are looked for (ms), once a listener is registered. */
+  externalPollMs?: number;
+}
+
+/** Rows per activity UPDATE … FROM (VALUES …) (3 parameters each, far below the 65,535 limit). */
+const ACTIVITY_CHUNK = 1000;
+/** Attempts of a transaction that PostgreSQL aborted as a deadlock or serialization failure. */
+const TX_ATTEMPTS = 3;
+/** Advisory-lock classes (first key of pg_advisory_xact_lock(int, int)). */
+const LOCK_SUBJECT = 1;
+const LOCK_AGGREGATE = 2;
+
+/** SQLSTATEs that mean "the server cannot serve now": connection exceptions (08…), shutdown, overload, our statement/lock/idle timeouts. */
+const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300', '53400', '57014', '55P03', '25P03']);
+/** Node socket errors of a lost or refused connection. */
+const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+/** Messages of pg and pg-pool that carry no code. */
+const UNAVAILABLE_MESSAGES = [
+  /connection terminated/i,
+  /timeout exceeded when trying to connect/i,
+  /query read timeout/i,
+  /connection.*ended/i,
+  /not queryable/i,
+];
+
+const codeOf = (e: unknown) => String((e as { code?: unknown } | null)?.code ?? '');
+
+export function isPgUnavailable(e: unknown): boolean {
+  if (e instanceof DomainError) return e.code === 'unavailable';
+  const code = codeOf(e);
+  if (code.startsWith('08') || UNAVAILABLE_STATES.has(code) || SOCKET_CODES.has(code)) return true;
+  const message = e instanceof Error ? e.message : '';
+  return UNAVAILABLE_MESSAGES.some((r) => r.test(message));
+}
+const isRetryable = (e: unknown) => codeOf(e) === '40P01' || codeOf(e) === '40001';
+
+const flavor: SqlFlavor = {
+  isUniqueViolation: (e) => codeOf(e) === '23505',
+  isUnavailable: isPgUnavailable,
+};
+
+/** Within ±2^53, far inside PostgreSQL's bigint; ids and ms times never get near it. */
+const clampBig = (n: number) => Math.max(Number.MIN_SAFE_INTEGER, Math.min(Number.MAX_SAFE_INTEGER, Math.trunc(n)));
+
+const unavailable = () => new DomainError('unavailable', 'storage is unavailable');
+
+/**
+ * The pool as Kysely sees it, turning "cannot reach PostgreSQL" into the core's neutral
+ * `unavailable` on every query (the shared queries guard only their inserts), and dropping
+ * a connection that failed that way instead of returning it to the pool.
+ */
+function neutralPool(pool: pg.Pool): PostgresPool {
+  return {
+    async connect(): Promise<PostgresPoolClient> {
+      let client: pg.PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (e) {
+        throw isPgUnavailable(e) ? unavailable() : e;
+      }
+      let broken: Error | undefined;
+      return {
+        // biome-ignore lint/suspicious/noExplicitAny: forwards both overloads of pg's query
+        query: ((text: any, values?: any) => {
+          if (typeof text !== 'string') return client.query(text);
+          return client.query(text, values).catch((e: unknown) => {
+            if (!isPgUnavailable(e)) throw e;
+            broken = e instanceof Error ? e : new Error(String(e));
+            throw unavailable();
+          });
+        }) as PostgresPoolClient['query'],
+        release: () => client.release(broken),
+      };
+    },
+    end: () => pool.end(),
+  };
+}
+
+/** "PostgreSQL host:port/db", never the password. */
+export function describePostgres(url: string): string {
+  try {
+    const u = new URL(url);
+    const host = u.hostname || decodeURIComponent(u.searchParams.get('host') ?? '') || 'localhost';
+    return `PostgreSQL ${host}:${u.port || '5432'}/${decodeURIComponent(u.pathname.replace(/^\//, '')) || u.username}`;
+  } catch {
+    return 'PostgreSQL';
+  }
+}
+
+/**
+ * The PostgreSQL store: the same queries as SQLite (SqlRepo over Kysely's PostgresDialect),
+ * its own pool, locks, activity batch and error mapping. It keeps no session cache: with
+ * several nodes on one database a local cache would need cross-node invalidation (the Redis
+ * step), so every validation reads PostgreSQL (one indexed read by token hash).
+ */
+export class PostgresStore extends SqlRepo implements Store {
+  readonly description: string;
+  private readonly kysely: Kysely<Schema>;
+  private readonly activity: ActivityBuffer;
+  private readonly externalListeners: (() => void)[] = [];
+  private externalTimer: NodeJS.Timeout | null = null;
+  private lastPolicyEventId: number | null = null;
+  private readonly externalPollMs: number;
+  private readonly onError: (e: unknown) => void;
+
+  private constructor(kysely: Kysely<Schema>, o: PostgresOptions) {
+    super(kysely, flavor);
+    this.kysely = kysely;
+    this.description = describePostgres(o.url);
+    this.activity = new ActivityBuffer((b) => this.writeActivity(b), o.activityFlushMs, 50_000, o.onError);
+    this.externalPollMs = o.externalPollMs ?? 500;
+    this.onError = o.onError ?? (() => {});
+  }
+
+  /**
+   * Policies live in each node's memory (read on every validation). Another node's policy or
+   * override change is seen by polling the newest policy/organization event (every change appends
+   * one in the same transaction): one indexed read every `externalPollMs`, so the change bites here
+   * within about that time. (Redis pub/sub or LISTEN/NOTIFY can replace the poll later.)
+   */
+  onExternalChange(listener: () => void): void {
+    this.externalListeners.push(listener);
+    if (this.externalTimer) return;
+    this.externalTimer = setInterval(() => void this.pollExternalChanges().catch(() => {}), this.externalPollMs);
+    this.externalTimer.unref();
+    void this.pollExternalChanges().catch(() => {});
+  }
+
+  private polling = false;
+  private async pollExternalChanges(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      const r = await sql<{ id: string | number | null }>`SELECT max(id) AS id FROM events WHERE aggregate_type IN ('policy', 'organization')`.execute(
+        this.kysely,
+      );
+      const id = Number(r.rows[0]?.id ?? 0);
+      const before = this.lastPolicyEventId;
+      this.lastPolicyEventId = id;
+      if (before !== null && id !== before) {
+        for (const l of this.externalListeners) {
+          try {
+            l();
+          } catch (e) {
+            this.onError(e);
+          }
+        }
+      }
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  /** Connects, runs pending migrations (several nodes may start at once: Kysely's migrator takes an advisory lock). */
+  static async open(o: PostgresOptions): Promise<PostgresStore> {
+    const statementTimeout = o.statementTimeoutMs ?? 5000;
+    const pool = new pg.Pool({
+      connectionString: o.url,
+      max: o.poolSize,
+      // Waiting for a connection (a free one from the pool, or a new one) fails after this.
+      connectionTimeoutMillis: o.connectTimeoutMs ?? 2000,
+      // Server side: no statement runs longer, no transaction sits idle holding locks.
+      statement_timeout: statementTimeout,
+      lock_timeout: statementTimeout,
+      idle_in_transaction_session_timeout: 4 * statementTimeout,
+      // Client side: a server that stops answering (network loss) does not hang a request.
+      query_timeout: statementTimeout + 1000,
+      keepAlive: true,
+      idleTimeoutMillis: 30_000,
+      application_name: 'sessiond',
+    });
+    // An idle connection dropped by the server (restart) must not crash the process; the pool replaces it.
+    pool.on('error', (e) => o.onError?.(new Error('an idle PostgreSQL connection was lost (the pool opens a new one)', { cause: e })));
+    const kysely = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: neutralPool(pool) }) });
+    try {
+      await migrate(kysely, 'postgres');
+    } catch (e) {
+      await kysely.destroy().catch(() => {});
+      throw e;
+    }
+    const store = new PostgresStore(kysely, o);
+    store.activity.start();
+    return store;
+  }
+
+  /**
+   * Runs fn in one READ COMMITTED transaction. Rules that read-then-write take advisory locks
+   * inside it (see PgTxRepo), so two nodes never interleave on one user's sessions; a deadlock
+   * between such locks is retried (fn only touches storage through tx, so it can run again).
+   */
+  async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.kysely.transaction().execute((trx) => fn(new PgTxRepo(trx, flavor)));
+      } catch (e) {
+        if (!isRetryable(e)) throw e;
+        if (attempt >= TX_ATTEMPTS) throw unavailable();
+      }
+    }
+  }
+
+  async findSessionByTokenHash(tokenHash: string): Promise<SessionRecord | undefined> {
+    const r = await sql<SessionsTable>`SELECT * FROM sessions WHERE token_hash = ${tokenHash}`.execute(this.kysely);
+    const row = r.rows[0];
+    return row ? this.withPendingActivity(toSession(row)) : undefined;
+  }
+
+  /** Bounds that arrive from requests are clamped to what a bigint column can compare (same answers as SQLite). */
+  override listEvents(q: EventQuery) {
+    return super.listEvents({
+      ...q,
+      ...(q.afterId !== undefined ? { afterId: clampBig(q.afterId) } : {}),
+      ...(q.sinceMs !== undefined ? { sinceMs: clampBig(q.sinceMs) } : {}),
+      ...(q.untilMs !== undefined ? { untilMs: clampBig(q.untilMs) } : {}),
+    });
+  }
+
+  override async getSession(id: string) {
+    const s = await super.getSession(id);
+    return s ? this.withPendingActivity(s) : undefined;
+  }
+
+  /** Pending use recorded on this node (other nodes' pending use reaches PostgreSQL within their flush interval). */
+  withPendingActivity(s: SessionRecord): SessionRecord {
+    return this.activity.overlay(s);
+  }
+
+  recordActivity(sessionId: string, atMs: number, ip: string | null): void {
+    this.activity.record(sessionId, atMs, ip);
+  }
+
+  flush(): Promise<void> {
+    return this.activity.flush();
+  }
+
+  /**
+   * One `UPDATE … FROM (VALUES …)` per ACTIVITY_CHUNK sessions, each its own statement (no
+   * long transaction), rows in id order so two nodes flushing the same sessions lock them in
+   * the same order. Times never move backwards. A failed chunk is kept for the next flush.
+   */
+  private async writeActivity(batch: Activity[]): Promise<void> {
+    const sorted = [...batch].sort((a, b) => (a.sessionId < b.sessionId ? -1 : a.sessionId > b.sessionId ? 1 : 0));
+    for (let i = 0; i < sorted.length; i += ACTIVITY_CHUNK) {
+      const rows = sorted.slice(i, i + ACTIVITY_CHUNK).map((a) => sql`(${a.sessionId}::text, ${a.atMs}::bigint, ${a.ip}::text)`);
+      await sql`UPDATE sessions AS s
+        SET last_active_at_ms = v.at_ms, last_ip = coalesce(v.ip, s.last_ip)
+        FROM (VALUES ${sql.join(rows)}) AS v(id, at_ms, ip)
+        WHERE s.id = v.id AND s.last_active_at_ms < v.at_ms`.execute(this.kysely);
+    }
+  }
+
+  /** One statement: the ids of each of the three indexed ranges, at most batchSize in all. */
+  async deleteEndedSessions(o: { endedBeforeMs: number; createdBeforeMs: number; idleSinceBeforeMs: number | null; batchSize: number }) {
+    const n = o.batchSize;
+    const idle = o.idleSinceBeforeMs === null ? sql`` : sql`UNION (SELECT id FROM sessions WHERE last_active_at_ms < ${o.idleSinceBeforeMs} LIMIT ${n})`;
+    const r = await sql`DELETE FROM sessions WHERE id IN (
+        SELECT id FROM (
+          (SELECT id FROM sessions WHERE ended_at_ms < ${o.endedBeforeMs} LIMIT ${n})
+          UNION (SELECT id FROM sessions WHERE created_at_ms < ${o.createdBeforeMs} LIMIT ${n})
+          ${idle}
+        ) AS due LIMIT ${n})`.execute(this.kysely);
+    return Number(r.numAffectedRows ?? 0);
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await sql`SELECT 1`.execute(this.kysely);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.externalTimer) clearInterval(this.externalTimer);
+    try {
+      await this.activity.stop();
+    } finally {
+      await this.kysely.destroy();
+    }
+  }
+}
+
+/**
+ * The transaction's repository. Two read-then-write rules need a lock that holds across nodes:
+ * - the session limit: the subject's open sessions are read under an advisory lock on the
+ *   subject, held until commit, so a concurrent creation for the same user (on any node) waits,
+ *   then (READ COMMITTED: a new snapshot per statement) sees the session this one inserted;
+ * - an event's per-aggregate sequence: read and insert under a lock on the aggregate.
+ */
+class PgTxRepo extends SqlRepo {
+  constructor(
+    private readonly trx: Transaction<Schema>,
+    f: SqlFlavor,
+  ) {
+    super(trx, f);
+  }
+
+  private async lock(kind: number, key: string): Promise<void> {
+    await sql`SELECT pg_advisory_xact_lock(${kind}::int, hashtext(${key}))`.execute(this.trx);
+  }
+
+  override async listOpenSessionsOfSubject(subjectId: string) {
+    await this.lock(LOCK_SUBJECT, subjectId);
+    return super.listOpenSessionsOfSubject(subjectId);
+  }
+
+  override async appendEvent(e: NewEvent): Promise<EventRecord> {
+    await this.lock(LOCK_AGGREGATE, `${e.aggregateType}:${e.aggregateId}`);
+    return super.appendEvent(e);
+  }
+}

@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+/**
+ * PostgreSQL for tests. `SESSIOND_TEST_DATABASE_URL` names a server and a database the test
+ * user may connect to (default: the local trust-auth server's `test` database as `postgres`);
+ * every test app or suite gets its own fresh database on that server, dropped afterwards, so
+ * parallel runs never see each other's data.
+ */
+export const TEST_PG_URL = process.env.SESSIOND_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** Why PostgreSQL tests cannot run here, or null when the server answers. */
+export async function postgresUnavailableReason(): Promise<string | null> {
+  const c = new pg.Client({ connectionString: TEST_PG_URL, connectionTimeoutMillis: 2000 });
+  try {
+    await c.connect();
+    await c.query('SELECT 1');
+    return null;
+  } catch (e) {
+    return `PostgreSQL at ${redact(TEST_PG_URL)} is unreachable (${e instanceof Error ? e.message : String(e)})`;
+  } finally {
+    await c.end().catch(() => {});
+  }
+}
+
+export interface TestDatabase {
+  url: string;
+  name: string;
+  drop(): Promise<void>;
+}
+
+/** Creates `sessiond_test_<random>` on the test server; `drop()` removes it (closing leftover connections). */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const name = `sessiond_test_${randomBytes(6).toString('hex')}`;
+  await admin(`CREATE DATABASE ${name}`);
+  const u = new URL(TEST_PG_URL);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    name,
+    drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
+}
+
+async function admin(statement: string): Promise<void> {
+  const c = new pg.Client({ connectionString: TEST_PG_URL, connectionTimeoutMillis: 5000 });
+  await c.connect();
+  try {
+    await c.query(statement);
+  } finally {
+    await c.end();
+  }
+}
+
+const redact = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
