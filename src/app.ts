@@ -37,7 +37,9 @@ export async function createApp(config: Config, o: AppOptions = {}) {
     activityFlushMs: config.activityFlushMs,
     sqliteSynchronous: config.sqliteSynchronous,
     sessionCacheEntries: config.sessionCacheEntries,
-    onError: (err) => logger.error({ err }, 'writing session activity failed; will retry'),
+    redisUrl: config.redisUrl,
+    redisPrefix: config.redisPrefix,
+    onError: (err) => logger.error({ err }, 'storage background work failed (session activity write, or the Redis connection); will retry'),
   });
   let geo: GeoLocator | null = null;
   if (config.geoipDb) geo = await (await import('./adapters/geoip.js')).openGeoIp(config.geoipDb);

@@ -15,7 +15,16 @@ const options = {
     Type.Integer({ minimum: 1, maximum: 1000, default: 10 }),
     "Connections of this node's PostgreSQL pool (all nodes together must stay below the server's max_connections).",
   ),
-  redisUrl: opt('SESSIOND_REDIS_URL', Type.Optional(Type.String({ minLength: 1 })), 'redis://… adds a shared cache (multi-node).'),
+  redisUrl: opt(
+    'SESSIOND_REDIS_URL',
+    Type.Optional(Type.String({ minLength: 1 })),
+    'redis://… (with SESSIOND_DATABASE_URL): each node keeps a session cache, and session and policy changes reach every node over Redis pub/sub within milliseconds. Redis down: nodes read PostgreSQL (correct, slower) and /readyz says "redis":"down".',
+  ),
+  redisPrefix: opt(
+    'SESSIOND_REDIS_PREFIX',
+    Type.String({ minLength: 1, maxLength: 200, default: 'sessiond:' }),
+    'Namespace of every Redis key and channel (deployments sharing one Redis need different prefixes).',
+  ),
   bootstrapToken: opt(
     'SESSIOND_BOOTSTRAP_TOKEN',
     Type.Optional(Type.String({ minLength: 1 })),

@@ -198,6 +198,8 @@ export interface Store extends StoreTx {
   cacheStats?(): { entries: number; hits: number; misses: number };
   /** True while storage answers. */
   ping(): Promise<boolean>;
+  /** States of helper components whose loss degrades but does not break the store (e.g. `{ redis: 'down' }`). Optional. */
+  health?(): Record<string, 'ok' | 'down'>;
   close(): Promise<void>;
 }
 

@@ -118,7 +118,7 @@ export async function buildHttp(o: {
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
     const ok = await o.core.store.ping();
-    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'unavailable', storage: ok ? 'ok' : 'unreachable' });
+    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'unavailable', storage: ok ? 'ok' : 'unreachable', ...o.core.store.health?.() });
   });
   app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
     o.metrics.openSessions.set(await o.core.store.countSessions({ openOnly: true }));

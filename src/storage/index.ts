@@ -8,6 +8,10 @@ export interface StoreConfig {
   activityFlushMs: number;
   sqliteSynchronous: 'FULL' | 'NORMAL';
   sessionCacheEntries?: number;
+  /** redis://…: with a database URL, a session cache on each node invalidated across nodes over Redis pub/sub. */
+  redisUrl?: string | undefined;
+  /** Namespace of Redis keys and channels (default `sessiond:`). */
+  redisPrefix?: string;
   onError?: (e: unknown) => void;
 }
 
@@ -19,6 +23,8 @@ export async function openStore(c: StoreConfig): Promise<Store> {
       url: c.databaseUrl,
       poolSize: c.databasePoolSize ?? 10,
       activityFlushMs: c.activityFlushMs,
+      ...(c.redisUrl ? { redis: { url: c.redisUrl, prefix: c.redisPrefix ?? 'sessiond:' } } : {}),
+      ...(c.sessionCacheEntries !== undefined ? { sessionCacheEntries: c.sessionCacheEntries } : {}),
       ...(c.onError ? { onError: c.onError } : {}),
     });
   }

@@ -17,11 +17,13 @@ export class SessionCache {
   hits = 0;
   misses = 0;
 
-  constructor(maxEntries: number) {
+  /** `ttlMs` (optional): an entry is trusted at most this long after it was read from storage. */
+  constructor(maxEntries: number, ttlMs?: number) {
     this.byHash =
       maxEntries > 0
         ? new LRUCache<string, SessionRecord>({
             max: maxEntries,
+            ...(ttlMs ? { ttl: ttlMs } : {}),
             // Keep the id index in step when an entry leaves (eviction or delete), not when it is replaced.
             dispose: (s, hash, reason) => {
               if (reason !== 'set' && this.hashById.get(s.id) === hash) this.hashById.delete(s.id);

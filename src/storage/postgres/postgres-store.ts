@@ -4,7 +4,10 @@ import { DomainError } from '../../core/errors.js';
 import type { EventQuery, EventRecord, NewEvent, SessionRecord, Store, StoreTx } from '../../core/ports.js';
 import { type Activity, ActivityBuffer } from '../activity-buffer.js';
 import { migrate } from '../migrations.js';
+import type { RedisBus } from '../redis-bus.js';
 import type { Database as Schema, SessionsTable } from '../schema.js';
+import { SessionCache } from '../session-cache.js';
+import { trackSessionChanges } from '../session-change-tracking.js';
 import { type SqlFlavor, SqlRepo, toSession } from '../sql-repo.js';
 
 export interface PostgresOptions {
@@ -20,7 +23,26 @@ export interface PostgresOptions {
   statementTimeoutMs?: number;
   /** How often other nodes' policy changes are looked for (ms), once a listener is registered. */
   externalPollMs?: number;
+  /**
+   * Redis for cross-node notification: with it, this node keeps a session cache (entries per
+   * `sessionCacheEntries`) that every node's session changes invalidate within milliseconds, and
+   * policy changes reach the other nodes at once (the poll stays as a fallback). Without it: no cache.
+   */
+  redis?: { url: string; prefix: string };
+  sessionCacheEntries?: number;
+  /** Longest time a cached session is trusted (ms); see SESSION_CACHE_TTL_MS. */
+  sessionCacheTtlMs?: number;
 }
+
+/**
+ * A cached session is re-read from PostgreSQL at least this often. Pub/sub makes changes bite in
+ * milliseconds; this bounds the one case it cannot cover: a node that changes a session while
+ * it cannot reach Redis (its message is lost) while the other nodes' subscriptions are fine.
+ */
+const SESSION_CACHE_TTL_MS = 1000;
+
+/** Aggregates whose change must make every node reload its policies. */
+const POLICY_AGGREGATES = new Set(['policy', 'organization']);
 
 /** Rows per activity UPDATE … FROM (VALUES …) (3 parameters each, far below the 65,535 limit). */
 const ACTIVITY_CHUNK = 1000;
@@ -109,9 +131,11 @@ export function describePostgres(url: string): string {
 
 /**
  * The PostgreSQL store: the same queries as SQLite (SqlRepo over Kysely's PostgresDialect),
- * its own pool, locks, activity batch and error mapping. It keeps no session cache: with
- * several nodes on one database a local cache would need cross-node invalidation (the Redis
- * step), so every validation reads PostgreSQL (one indexed read by token hash).
+ * its own pool, locks, activity batch and error mapping. Without Redis it keeps no session
+ * cache (every validation is one indexed read by token hash). With Redis (`redis` option) it
+ * keeps the SQLite store's cache under the same forget-on-change rule, and publishes every
+ * forgotten id on Redis so every node forgets it too; the cache is used only while this
+ * node's subscription is up, and cleared whenever it (re)starts (messages may have been missed).
  */
 export class PostgresStore extends SqlRepo implements Store {
   readonly description: string;
@@ -122,6 +146,14 @@ export class PostgresStore extends SqlRepo implements Store {
   private lastPolicyEventId: number | null = null;
   private readonly externalPollMs: number;
   private readonly onError: (e: unknown) => void;
+  /** Present only with Redis. */
+  private readonly cache: SessionCache | null;
+  private bus: RedisBus | null = null;
+  /**
+   * Bumped on every invalidation (local or from another node) and every subscription change: a
+   * read that started before one must not put its (possibly older) row into the cache.
+   */
+  private generation = 0;
 
   private constructor(kysely: Kysely<Schema>, o: PostgresOptions) {
     super(kysely, flavor);
@@ -130,6 +162,60 @@ export class PostgresStore extends SqlRepo implements Store {
     this.activity = new ActivityBuffer((b) => this.writeActivity(b), o.activityFlushMs, 50_000, o.onError);
     this.externalPollMs = o.externalPollMs ?? 500;
     this.onError = o.onError ?? (() => {});
+    this.cache = o.redis ? new SessionCache(o.sessionCacheEntries ?? 100_000, o.sessionCacheTtlMs ?? SESSION_CACHE_TTL_MS) : null;
+  }
+
+  private async connectRedis(r: { url: string; prefix: string }): Promise<void> {
+    const { RedisBus } = await import('../redis-bus.js');
+    this.bus = new RedisBus(
+      { url: r.url, prefix: r.prefix, onError: (e) => this.onError(new Error('Redis (session cache invalidation)', { cause: e })) },
+      {
+        sessions: (ids) => this.forgetLocally(ids),
+        policies: () => this.notifyExternalChange(),
+        state: (up) => {
+          this.generation++;
+          this.cache?.clear();
+          // Policy messages may have been missed while down.
+          if (up) this.notifyExternalChange();
+        },
+      },
+    );
+    this.bus.start();
+    // Do not hold the start up for long when Redis is down: the node serves from PostgreSQL meanwhile.
+    await this.bus.waitUntilUp(1000);
+  }
+
+  private forgetLocally(ids: readonly string[]): void {
+    if (!this.cache) return;
+    this.generation++;
+    for (const id of ids) this.cache.forget(id);
+  }
+
+  /** After a write: this node forgets at once, the others when the message arrives. */
+  private sessionsChanged(ids: readonly string[]): void {
+    if (!this.cache || ids.length === 0) return;
+    this.forgetLocally(ids);
+    this.bus?.publishSessions(ids);
+  }
+
+  private notifyExternalChange(): void {
+    for (const l of this.externalListeners) {
+      try {
+        l();
+      } catch (e) {
+        this.onError(e);
+      }
+    }
+  }
+
+  /** Component states for /readyz beyond the storage itself. */
+  health(): Record<string, 'ok' | 'down'> {
+    return this.bus ? { redis: this.bus.up ? 'ok' : 'down' } : {};
+  }
+
+  /** For tests: the Redis bus, when configured. */
+  get redisBus(): RedisBus | null {
+    return this.bus;
   }
 
   /**
@@ -157,15 +243,7 @@ export class PostgresStore extends SqlRepo implements Store {
       const id = Number(r.rows[0]?.id ?? 0);
       const before = this.lastPolicyEventId;
       this.lastPolicyEventId = id;
-      if (before !== null && id !== before) {
-        for (const l of this.externalListeners) {
-          try {
-            l();
-          } catch (e) {
-            this.onError(e);
-          }
-        }
-      }
+      if (before !== null && id !== before) this.notifyExternalChange();
     } finally {
       this.polling = false;
     }
@@ -200,6 +278,7 @@ export class PostgresStore extends SqlRepo implements Store {
     }
     const store = new PostgresStore(kysely, o);
     store.activity.start();
+    if (o.redis) await store.connectRedis(o.redis);
     return store;
   }
 
@@ -209,20 +288,81 @@ export class PostgresStore extends SqlRepo implements Store {
    * between such locks is retried (fn only touches storage through tx, so it can run again).
    */
   async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.kysely.transaction().execute((trx) => fn(new PgTxRepo(trx, flavor)));
-      } catch (e) {
-        if (!isRetryable(e)) throw e;
-        if (attempt >= TX_ATTEMPTS) throw unavailable();
+    const changed = new Set<string>();
+    const policy = { changed: false };
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.kysely.transaction().execute((trx) => {
+            const repo = new PgTxRepo(trx, flavor, policy);
+            if (this.cache) {
+              // Forget before the write too (as SQLite): nothing read before the commit may stay cached.
+              repo.changeSink = (ids) => {
+                for (const id of ids) changed.add(id);
+                this.forgetLocally(ids);
+              };
+            }
+            return fn(repo);
+          });
+        } catch (e) {
+          if (!isRetryable(e)) throw e;
+          if (attempt >= TX_ATTEMPTS) throw unavailable();
+        }
       }
+    } finally {
+      // Committed, rolled back or unknown (a lost connection during COMMIT): forget everywhere.
+      this.sessionsChanged([...changed]);
+      if (policy.changed) this.bus?.publishPolicies();
     }
   }
 
+  findCachedSessionByTokenHash(tokenHash: string): SessionRecord | undefined {
+    // Not subscribed: another node's change might not reach us, so the cache is not trusted.
+    if (!this.cache || !this.bus?.up) return undefined;
+    const hit = this.cache.get(tokenHash);
+    return hit ? this.withPendingActivity(hit) : undefined;
+  }
+
   async findSessionByTokenHash(tokenHash: string): Promise<SessionRecord | undefined> {
+    const hit = this.findCachedSessionByTokenHash(tokenHash);
+    if (hit) return hit;
+    this.cache?.countMiss();
+    const generation = this.generation;
     const r = await sql<SessionsTable>`SELECT * FROM sessions WHERE token_hash = ${tokenHash}`.execute(this.kysely);
     const row = r.rows[0];
-    return row ? this.withPendingActivity(toSession(row)) : undefined;
+    if (!row) return undefined;
+    const s = toSession(row);
+    // Cached only if no invalidation arrived meanwhile and the subscription is up.
+    if (this.cache && this.bus?.up && generation === this.generation) this.cache.set(s);
+    return this.withPendingActivity(s);
+  }
+
+  override async endSessions(ids: readonly string[], reason: Parameters<SqlRepo['endSessions']>[1], atMs: number) {
+    this.forgetLocally(ids);
+    try {
+      return await super.endSessions(ids, reason, atMs);
+    } finally {
+      this.sessionsChanged(ids);
+    }
+  }
+
+  override async updateSession(id: string, c: Parameters<SqlRepo['updateSession']>[1]) {
+    this.forgetLocally([id]);
+    try {
+      return await super.updateSession(id, c);
+    } finally {
+      this.sessionsChanged([id]);
+    }
+  }
+
+  override async appendEvent(e: NewEvent): Promise<EventRecord> {
+    const r = await super.appendEvent(e);
+    if (POLICY_AGGREGATES.has(e.aggregateType)) this.bus?.publishPolicies();
+    return r;
+  }
+
+  cacheStats() {
+    return { entries: this.cache?.size ?? 0, hits: this.cache?.hits ?? 0, misses: this.cache?.misses ?? 0 };
   }
 
   /** Bounds that arrive from requests are clamped to what a bigint column can compare (same answers as SQLite). */
@@ -247,6 +387,7 @@ export class PostgresStore extends SqlRepo implements Store {
 
   recordActivity(sessionId: string, atMs: number, ip: string | null): void {
     this.activity.record(sessionId, atMs, ip);
+    this.cache?.touch(sessionId, atMs, ip);
   }
 
   flush(): Promise<void> {
@@ -273,13 +414,14 @@ export class PostgresStore extends SqlRepo implements Store {
   async deleteEndedSessions(o: { endedBeforeMs: number; createdBeforeMs: number; idleSinceBeforeMs: number | null; batchSize: number }) {
     const n = o.batchSize;
     const idle = o.idleSinceBeforeMs === null ? sql`` : sql`UNION (SELECT id FROM sessions WHERE last_active_at_ms < ${o.idleSinceBeforeMs} LIMIT ${n})`;
-    const r = await sql`DELETE FROM sessions WHERE id IN (
+    const r = await sql<{ id: string }>`DELETE FROM sessions WHERE id IN (
         SELECT id FROM (
           (SELECT id FROM sessions WHERE ended_at_ms < ${o.endedBeforeMs} LIMIT ${n})
           UNION (SELECT id FROM sessions WHERE created_at_ms < ${o.createdBeforeMs} LIMIT ${n})
           ${idle}
-        ) AS due LIMIT ${n})`.execute(this.kysely);
-    return Number(r.numAffectedRows ?? 0);
+        ) AS due LIMIT ${n}) RETURNING id`.execute(this.kysely);
+    this.sessionsChanged(r.rows.map((x) => x.id));
+    return r.rows.length;
   }
 
   async ping(): Promise<boolean> {
@@ -296,6 +438,7 @@ export class PostgresStore extends SqlRepo implements Store {
     try {
       await this.activity.stop();
     } finally {
+      await this.bus?.close();
       await this.kysely.destroy();
     }
   }
@@ -308,10 +451,12 @@ export class PostgresStore extends SqlRepo implements Store {
  *   then (READ COMMITTED: a new snapshot per statement) sees the session this one inserted;
  * - an event's per-aggregate sequence: read and insert under a lock on the aggregate.
  */
-class PgTxRepo extends SqlRepo {
+class PgTxRepo extends trackSessionChanges(SqlRepo) {
   constructor(
     private readonly trx: Transaction<Schema>,
     f: SqlFlavor,
+    /** Set when the transaction appends a policy or organization event (the other nodes must reload). */
+    private readonly policy: { changed: boolean },
   ) {
     super(trx, f);
   }
@@ -327,6 +472,7 @@ class PgTxRepo extends SqlRepo {
 
   override async appendEvent(e: NewEvent): Promise<EventRecord> {
     await this.lock(LOCK_AGGREGATE, `${e.aggregateType}:${e.aggregateId}`);
+    if (POLICY_AGGREGATES.has(e.aggregateType)) this.policy.changed = true;
     return super.appendEvent(e);
   }
 }

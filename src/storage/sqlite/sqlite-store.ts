@@ -7,6 +7,7 @@ import { type Activity, ActivityBuffer } from '../activity-buffer.js';
 import { migrate } from '../migrations.js';
 import type { Database as Schema, SessionsTable } from '../schema.js';
 import { SessionCache } from '../session-cache.js';
+import { trackSessionChanges } from '../session-change-tracking.js';
 import { type SqlFlavor, SqlRepo, toSession } from '../sql-repo.js';
 
 export interface SqliteOptions {
@@ -248,28 +249,15 @@ export class SqliteStore extends SqlRepo implements Store {
 }
 
 /** The transaction's repository, noting which sessions it changed so the cache can forget them. */
-class ChangeTrackingRepo extends SqlRepo {
-  constructor(
-    db: ConstructorParameters<typeof SqlRepo>[0],
-    f: SqlFlavor,
-    private readonly changed: Set<string>,
-    private readonly cache: SessionCache,
-  ) {
+class ChangeTrackingRepo extends trackSessionChanges(SqlRepo) {
+  constructor(db: ConstructorParameters<typeof SqlRepo>[0], f: SqlFlavor, changed: Set<string>, cache: SessionCache) {
     super(db, f);
-  }
-
-  override async endSessions(ids: readonly string[], reason: Parameters<SqlRepo['endSessions']>[1], atMs: number) {
     // Forget before the write too: a read on this connection between the write and the commit sees the change.
-    for (const id of ids) {
-      this.changed.add(id);
-      this.cache.forget(id);
-    }
-    return super.endSessions(ids, reason, atMs);
-  }
-
-  override async updateSession(id: string, c: Parameters<SqlRepo['updateSession']>[1]) {
-    this.changed.add(id);
-    this.cache.forget(id);
-    return super.updateSession(id, c);
+    this.changeSink = (ids) => {
+      for (const id of ids) {
+        changed.add(id);
+        cache.forget(id);
+      }
+    };
   }
 }
