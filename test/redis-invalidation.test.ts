@@ -257,7 +257,7 @@ describe.skipIf(unavailable !== null)('PostgreSQL + Redis: cross-node invalidati
       const r2 = await down.req('GET', '/readyz', undefined, { token: null });
       expect(r2.status).toBe(200);
       expect(r2.body).toEqual({ status: 'ready', storage: 'ok', redis: 'down' });
-      expect(up.app.core.store.description).toMatch(/^PostgreSQL /);
+      expect(up.app.core.store.description).toMatch(/^PostgreSQL 127\.0\.0\.1:5432\/\S+ \+ Redis 127\.0\.0\.1:6379 /);
     } finally {
       await up.close();
       await down.close();

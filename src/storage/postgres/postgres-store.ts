@@ -129,6 +129,16 @@ export function describePostgres(url: string): string {
   }
 }
 
+/** host:port of a Redis URL, never its password. */
+export function describeRedis(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname || 'localhost'}:${u.port || '6379'}`;
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
 /**
  * The PostgreSQL store: the same queries as SQLite (SqlRepo over Kysely's PostgresDialect),
  * its own pool, locks, activity batch and error mapping. Without Redis it keeps no session
@@ -158,7 +168,7 @@ export class PostgresStore extends SqlRepo implements Store {
   private constructor(kysely: Kysely<Schema>, o: PostgresOptions) {
     super(kysely, flavor);
     this.kysely = kysely;
-    this.description = describePostgres(o.url);
+    this.description = o.redis ? `${describePostgres(o.url)} + Redis ${describeRedis(o.redis.url)} (session cache, invalidation)` : describePostgres(o.url);
     this.activity = new ActivityBuffer((b) => this.writeActivity(b), o.activityFlushMs, 50_000, o.onError);
     this.externalPollMs = o.externalPollMs ?? 500;
     this.onError = o.onError ?? (() => {});
