@@ -56,19 +56,7 @@ describe('Dynatrace cluster API v2', () => {
     const headers: Record<string, string> = { accept: 'application/json', ...(token ? { authorization: `Api-Token ${token}` } : {}) };
     if (o.body !== undefined) headers['content-type'] = 'application/json';
     Object.assign(headers, o.headers);
-    const res = await t.app.http.app.inject({
-      method: method as 'GET',
-      url,
-      headers,
-      ...(o.body !== undefined ? { payload: typeof o.body === 'string' ? o.body : JSON.stringify(o.body) } : {}),
-    });
-    let body: unknown = null;
-    try {
-      body = res.body ? JSON.parse(res.body) : null;
-    } catch {
-      body = res.body;
-    }
-    return { status: res.statusCode, body, raw: res.body, headers: res.headers };
+    return t.raw(method, url, { body: o.body, headers });
   }
 
   const policy = async () => {

@@ -33,16 +33,18 @@ export interface TestApp {
   dataDir: string;
   logs: LogSink;
   config: Config;
+  /**
+   * In-process request with exactly these headers (nothing added): for surfaces whose clients use
+   * other auth schemes or content types. A JSON body is serialized, a string sent as it is.
+   */
+  raw(method: string, url: string, o?: { body?: unknown; headers?: Record<string, string> }): Promise<TestResponse>;
   /** In-process request through Fastify's inject; auth defaults to the bootstrap credential. */
-  req(
-    method: string,
-    url: string,
-    body?: unknown,
-    o?: { token?: string | null; headers?: Record<string, string> },
-    // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON answers
-  ): Promise<{ status: number; body: any; headers: Record<string, unknown>; raw: string }>;
+  req(method: string, url: string, body?: unknown, o?: { token?: string | null; headers?: Record<string, string> }): Promise<TestResponse>;
   close(): Promise<void>;
 }
+
+// biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON answers
+export type TestResponse = { status: number; body: any; headers: Record<string, unknown>; raw: string };
 
 /**
  * A real sessiond on a real SQLite file in a fresh temp directory, with argon2id at a
@@ -71,32 +73,36 @@ export async function startTestApp(overrides: Partial<Config> = {}, o: { listen?
   const app = await createApp(config, { logger: createLogger(config.logLevel, logs) });
   const url = o.listen ? await app.listen() : '';
   if (!o.listen) await app.http.app.ready();
+  const raw: TestApp['raw'] = async (method, reqUrl, o = {}) => {
+    const res = await app.http.app.inject({
+      method: method as 'GET',
+      url: reqUrl,
+      headers: o.headers ?? {},
+      ...(o.body !== undefined ? { payload: typeof o.body === 'string' ? o.body : JSON.stringify(o.body) } : {}),
+    });
+    let parsed: unknown = null;
+    try {
+      parsed = res.body ? JSON.parse(res.body) : null;
+    } catch {
+      parsed = res.body;
+    }
+    return { status: res.statusCode, body: parsed, headers: res.headers, raw: res.body };
+  };
   return {
     app,
     dataDir,
     logs,
     config,
     url,
+    raw,
     async req(method, reqUrl, body, opt = {}) {
       const token = opt.token === undefined ? BOOTSTRAP : opt.token;
-      const res = await app.http.app.inject({
-        method: method as 'GET',
-        url: reqUrl,
-        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(opt.headers ?? {}) },
-        ...(body !== undefined
-          ? {
-              payload: typeof body === 'string' ? body : JSON.stringify(body),
-              headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...(opt.headers ?? {}) },
-            }
-          : {}),
-      });
-      let parsed: unknown = null;
-      try {
-        parsed = res.body ? JSON.parse(res.body) : null;
-      } catch {
-        parsed = res.body;
-      }
-      return { status: res.statusCode, body: parsed, headers: res.headers, raw: res.body };
+      const headers = {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(opt.headers ?? {}),
+      };
+      return raw(method, reqUrl, { body, headers });
     },
     async close() {
       await app.stop();

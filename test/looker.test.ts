@@ -36,19 +36,7 @@ async function looker(
   const headers: Record<string, string> = { ...(o.headers ?? {}) };
   if (token !== null) headers.authorization = `${o.scheme ?? 'token'} ${token}`;
   if (o.body !== undefined && o.contentType !== null) headers['content-type'] = o.contentType ?? 'application/json';
-  const res = await t.app.http.app.inject({
-    method: method as 'GET',
-    url: `/api/4.0${url}`,
-    headers,
-    ...(o.body !== undefined ? { payload: typeof o.body === 'string' ? o.body : JSON.stringify(o.body) } : {}),
-  });
-  let body: unknown = null;
-  try {
-    body = res.body ? JSON.parse(res.body) : null;
-  } catch {
-    body = res.body;
-  }
-  return { status: res.statusCode, body, headers: res.headers, raw: res.body };
+  return t.raw(method, `/api/4.0${url}`, { body: o.body, headers });
 }
 
 /** Asserts Looker's plain error shape, exactly. */

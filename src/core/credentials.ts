@@ -1,11 +1,12 @@
 import Type from 'typebox';
-import { type AuthContext, credentialContext, requirePermission, targetOrganization } from './auth.js';
+import { type AuthContext, credentialContext, DEFAULT_ORGANIZATION_ID, requirePermission, targetOrganization } from './auth.js';
 import type { Clock } from './clock.js';
 import { DomainError } from './errors.js';
 import { expandPermissions, grantableNames } from './permissions.js';
 import type { PolicyService } from './policies.js';
 import type { Credential, Store } from './ports.js';
 import { evaluateSession } from './session-rules.js';
+import type { ClientInfo, SessionInfo, SessionService } from './sessions.js';
 import { hashSecret, type IdSource, looksLikeSecret, sameHash } from './tokens.js';
 import { validator } from './validate.js';
 
@@ -27,7 +28,7 @@ const newCredentialCheck = validator(NewCredentialSchema);
 
 /** API credentials: a client id and a secret shown once, stored only as a hash. */
 export class CredentialService {
-  constructor(private readonly d: { store: Store; clock: Clock; ids: IdSource; policies: PolicyService }) {}
+  constructor(private readonly d: { store: Store; clock: Clock; ids: IdSource; policies: PolicyService; sessions: SessionService }) {}
 
   /** Creates a credential; a caller can grant only permissions it holds itself. */
   async create(ctx: AuthContext | null, input: unknown): Promise<{ credential: Credential; secret: string }> {
@@ -108,6 +109,20 @@ export class CredentialService {
     if (!owner || owner.revokedAtMs !== null) return null;
     this.d.store.recordActivity(s.id, now, null);
     return credentialContext(owner, s.id);
+  }
+
+  /**
+   * Client-credentials sign-in (Looker `POST /login`): a session of the API credential, in its
+   * organization (`default` for an instance-wide one), with the credential's permissions and the
+   * policy's deadlines. An unknown client and a wrong secret fail alike (`invalid_credentials`).
+   */
+  async signIn(clientId: string, secret: string, client: ClientInfo): Promise<{ session: SessionInfo; token: string }> {
+    const cred = await this.verifyClient(clientId, secret);
+    if (!cred) throw new DomainError('invalid_credentials', 'invalid client id or secret');
+    return this.d.sessions.createFor(
+      { type: 'credential', id: cred.id, organizationId: cred.organizationId ?? DEFAULT_ORGANIZATION_ID, role: 'user' },
+      { client, actor: `credential:${cred.clientId}` },
+    );
   }
 
   /** Checks a client id and secret pair (Looker login); null when they do not match. */

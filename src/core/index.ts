@@ -31,7 +31,7 @@ export function createCore(d: CoreDeps) {
     revokeSessionsOnPasswordChange: d.revokeSessionsOnPasswordChange ?? true,
   });
   const sessionChecks = new SessionCheckService({ store: d.store, clock: d.clock, ids, hasher: d.hasher, sessions });
-  const credentials = new CredentialService({ store: d.store, clock: d.clock, ids, policies });
+  const credentials = new CredentialService({ store: d.store, clock: d.clock, ids, policies, sessions });
   const organizations = new OrganizationService({ store: d.store, clock: d.clock, ids, policies });
   const events = new EventService(d.store);
   return {

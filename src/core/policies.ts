@@ -67,8 +67,15 @@ export class PolicyService {
    * organization-scoped one its organization's effective policy.
    */
   readForCaller(ctx: AuthContext | null): Policy {
-    const c = requirePermission(ctx, 'session_config:read');
-    return c.organizationId === null ? this.instancePolicy() : { ...this.effective(c.organizationId) };
+    return this.ofScope(requirePermission(ctx, 'session_config:read'));
+  }
+
+  /**
+   * The policy of a caller's scope without a permission check, for a caller already checked for
+   * `session_config:write` (a write-only caller must see what it changes, e.g. Looker's PATCH).
+   */
+  ofScope(ctx: AuthContext): Policy {
+    return ctx.organizationId === null ? this.instancePolicy() : { ...this.effective(ctx.organizationId) };
   }
 
   /**

@@ -1,4 +1,4 @@
-import { type AuthContext, DEFAULT_ORGANIZATION_ID, requirePermission } from '../../core/auth.js';
+import { type AuthContext, DEFAULT_ORGANIZATION_ID, requirePermission, targetOrganization } from '../../core/auth.js';
 import { DomainError } from '../../core/errors.js';
 import type { Core } from '../../core/index.js';
 import type { SessionRecord } from '../../core/ports.js';
@@ -35,7 +35,7 @@ const PAGE = 1_000;
 export const MAX_LIMIT = 1_000;
 
 /** The organization this surface acts on: the caller's, or `default` for an instance-wide caller. */
-export const organizationOf = (ctx: AuthContext | null): string => ctx?.organizationId ?? DEFAULT_ORGANIZATION_ID;
+export const organizationOf = (ctx: AuthContext | null): string => (ctx ? targetOrganization(ctx, undefined) : DEFAULT_ORGANIZATION_ID);
 
 /** The user of a session, read once per request through the core (users:read). Deleted users keep their id. */
 export function userOf(c: GraphqlContext, userId: string): Promise<UserView> {

@@ -1,4 +1,3 @@
-import { DEFAULT_ORGANIZATION_ID } from '../../core/auth.js';
 import { DomainError } from '../../core/errors.js';
 import { secretFromHeader } from '../../server/auth.js';
 import type { LookerApp, LookerDeps } from './types.js';
@@ -32,14 +31,12 @@ export async function loginRoutes(app: LookerApp, { core }: LookerDeps) {
     if (!clientId || !clientSecret || clientId.length > MAX_FIELD || clientSecret.length > MAX_FIELD) {
       throw new DomainError('invalid_argument', 'client_id and client_secret are required (form fields or query parameters)');
     }
-    // No such client and a wrong secret give the same answer, Looker's 404.
-    const credential = await core.credentials.verifyClient(clientId, clientSecret);
-    if (!credential) throw new DomainError('invalid_credentials', 'Not found');
+    // No such client and a wrong secret give the same answer (invalid_credentials), Looker's 404.
     const userAgent = req.headers['user-agent'];
-    const { session, token } = await core.sessions.createFor(
-      { type: 'credential', id: credential.id, organizationId: credential.organizationId ?? DEFAULT_ORGANIZATION_ID, role: 'user' },
-      { client: { ip: req.ip, userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 512) : null }, actor: `credential:${credential.clientId}` },
-    );
+    const { session, token } = await core.credentials.signIn(clientId, clientSecret, {
+      ip: req.ip,
+      userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 512) : null,
+    });
     const v = session.verdict;
     // Until the token ends if unused: the earlier of the absolute and the idle deadline, so a client
     // that logs in again when expires_in runs out never meets an idled-out token.

@@ -1,6 +1,5 @@
 import { type AuthContext, requirePermission } from '../../core/auth.js';
 import { DomainError, type FieldIssue } from '../../core/errors.js';
-import type { Core } from '../../core/index.js';
 import type { Policy, PolicyPatch } from '../../core/policy.js';
 import type { LookerApp, LookerDeps } from './types.js';
 
@@ -97,21 +96,13 @@ export function toPolicyPatch(body: unknown, current: Policy): PolicyPatch {
   return patch;
 }
 
-/**
- * The policy governing a caller's scope, as `readForCaller` chooses it (instance policy for an
- * instance-wide caller, else its organization's effective policy), for a caller already checked
- * for `session_config:write` that may lack `session_config:read`.
- */
-const policyOfScope = (core: Core, ctx: AuthContext): Policy =>
-  ctx.organizationId === null ? core.policies.instancePolicy() : { ...core.policies.effective(ctx.organizationId) };
-
 /** GET and PATCH /session_config. */
 export function sessionConfigRoutes(app: LookerApp, { core }: LookerDeps) {
   app.get('/session_config', { schema: { hide: true } }, async (req) => sessionConfigView(core.policies.readForCaller(req.auth), req.auth));
 
   app.patch('/session_config', { schema: { hide: true } }, async (req) => {
     const ctx = requirePermission(req.auth, 'session_config:write');
-    const current = policyOfScope(core, ctx);
+    const current = core.policies.ofScope(ctx);
     const patch = toPolicyPatch(req.body, current);
     const next = Object.keys(patch).length > 0 ? await core.policies.patchForCaller(ctx, patch) : current;
     return sessionConfigView(next, ctx);
