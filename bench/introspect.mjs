@@ -353,6 +353,8 @@ function summarize(runs) {
     p99Ms: median(runs.map((r) => r.latencyMs.p99)),
     p999Ms: median(runs.map((r) => r.latencyMs.p999)),
     serverCpu: median(runs.map((r) => r.serverCpu)),
+    // Server CPU time per request: unlike req/s, barely moved by other load on the machine.
+    cpuUsPerReq: median(runs.map((r) => (r.serverCpu * 1e6) / r.reqPerSec)),
     loadCpu: median(runs.map((r) => r.loadCpu)),
     non2xx: runs.reduce((s, r) => s + r.non2xx, 0),
     errors: runs.reduce((s, r) => s + r.errors, 0),
@@ -441,7 +443,7 @@ async function main() {
   const loadBound = (r) => r.loadCpu > 0.9 && r.serverCpu < 0.9;
 
   const row = (name, x) =>
-    `${name.padEnd(24)}${fmtInt(x.reqPerSec).padStart(10)}${fmtMs(x.p50Ms).padStart(10)}${fmtMs(x.p99Ms).padStart(10)}${fmtMs(x.p999Ms).padStart(11)}${fmtPct(x.serverCpu).padStart(12)}${fmtPct(x.loadCpu).padStart(13)}`;
+    `${name.padEnd(24)}${fmtInt(x.reqPerSec).padStart(10)}${fmtMs(x.p50Ms).padStart(10)}${fmtMs(x.p99Ms).padStart(10)}${fmtMs(x.p999Ms).padStart(11)}${fmtPct(x.serverCpu).padStart(12)}${fmtPct(x.loadCpu).padStart(13)}${x.cpuUsPerReq.toFixed(1).padStart(12)}`;
   say();
   say(
     `sessiond introspection benchmark: ${fmtInt(opts.sessions)} sessions, pool ${fmtInt(seeded.tokens.length)} tokens, ${opts.connections} connections, ` +
@@ -451,11 +453,14 @@ async function main() {
   say(`each request introspects the next of ${fmtInt(seeded.tokens.length)} tokens (requests ${rounds[0].sessiond.rotation})`);
   say();
   say(
-    `${'medians'.padEnd(24)}${'req/s'.padStart(10)}${'p50 ms'.padStart(10)}${'p99 ms'.padStart(10)}${'p99.9 ms'.padStart(11)}${'server CPU'.padStart(12)}${'loadgen CPU'.padStart(13)}`,
+    `${'medians'.padEnd(24)}${'req/s'.padStart(10)}${'p50 ms'.padStart(10)}${'p99 ms'.padStart(10)}${'p99.9 ms'.padStart(11)}${'server CPU'.padStart(12)}${'loadgen CPU'.padStart(13)}${'CPU µs/req'.padStart(12)}`,
   );
   say(row('baseline (node:http)', b));
   say(row('sessiond', s));
   say(`${'req/s ratio'.padEnd(24)}${ratio.toFixed(2).padStart(10)}   target ≥ 0.60   ${verdict(ratio >= 0.6)}`);
+  say(
+    `${'CPU per request ratio'.padEnd(24)}${(b.cpuUsPerReq / s.cpuUsPerReq).toFixed(2).padStart(10)}   (baseline's server CPU per request ÷ sessiond's: the req/s ratio if both were CPU-bound, steadier under other load)`,
+  );
   say(`${'p99 ratio'.padEnd(24)}${`${p99Ratio.toFixed(2)}×`.padStart(10)}   target ≤ 2.00×  ${verdict(p99Ratio <= 2)}`);
   const disturbed = rounds.filter((r) => r.baseline.serverCpu < 0.85 && r.baseline.loadCpu < 0.85).map((r) => r.round);
   if (disturbed.length) {
@@ -516,6 +521,7 @@ async function main() {
       sessiond: s,
       ratio,
       p99Ratio,
+      cpuPerRequestRatio: b.cpuUsPerReq / s.cpuUsPerReq,
       targets: { ratioMin: 0.6, p99RatioMax: 2, ratioMet: ratio >= 0.6, p99Met: p99Ratio <= 2 },
       errorsTotal,
       disturbedBaselineRounds: disturbed,

@@ -167,10 +167,17 @@ export class CredentialService {
       createdAtMs: now,
       revokedAtMs: null,
     };
-    await this.d.store.transaction(async (tx) => {
-      await tx.insertCredential(credential);
-      await this.event(tx, 'system', credential, 'credential.created', { name: credential.name, permissions: ['admin'] });
-    });
+    try {
+      await this.d.store.transaction(async (tx) => {
+        await tx.insertCredential(credential);
+        await this.event(tx, 'system', credential, 'credential.created', { name: credential.name, permissions: ['admin'] });
+      });
+    } catch (e) {
+      // Another node starting at the same moment created it first: start from what it stored
+      // (this node's generated secret was never valid and is not shown).
+      if (e instanceof DomainError && e.code === 'already_exists') return this.ensureBootstrap(secret);
+      throw e;
+    }
     return { created: true, secret: secret === undefined ? value : null };
   }
 

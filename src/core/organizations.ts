@@ -23,12 +23,17 @@ export class OrganizationService {
   /** Creates the `default` organization on first start. */
   async ensureDefault(): Promise<void> {
     if (await this.d.store.getOrganization(DEFAULT_ORGANIZATION_ID)) return;
-    await this.d.store.insertOrganization({
-      id: DEFAULT_ORGANIZATION_ID,
-      name: 'Default',
-      createdAtMs: this.d.clock.nowMs(),
-      policyOverride: null,
-    });
+    try {
+      await this.d.store.insertOrganization({
+        id: DEFAULT_ORGANIZATION_ID,
+        name: 'Default',
+        createdAtMs: this.d.clock.nowMs(),
+        policyOverride: null,
+      });
+    } catch (e) {
+      // Another node starting at the same moment inserted it first.
+      if (!(e instanceof DomainError && e.code === 'already_exists')) throw e;
+    }
   }
 
   async create(ctx: AuthContext | null, input: unknown): Promise<Organization> {

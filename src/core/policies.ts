@@ -13,22 +13,34 @@ export class PolicyService {
   private instance: Policy = { ...defaultPolicy };
   private overrides = new Map<string, PolicyPatch>();
   private effectiveCache = new Map<string, Policy>();
+  /** Counts this node's writes to the in-memory policies (see `reload`). */
+  private localWrites = 0;
 
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
   ) {}
 
-  /** Loads the stored policies, storing the defaults on first start. */
+  /**
+   * Loads the stored policies, storing the defaults on first start. A write on this node that
+   * finishes while the reload reads (another node's change triggers reloads at any time) may
+   * not be in what was read; then it reads again instead of putting older values back.
+   */
   async reload(): Promise<void> {
-    const stored = await this.store.getInstancePolicy();
-    if (!stored) await this.store.putInstancePolicy({ ...defaultPolicy });
-    this.instance = stored ? { ...defaultPolicy, ...stored } : { ...defaultPolicy };
-    this.overrides = new Map();
-    for (const org of await this.store.listOrganizations()) {
-      if (org.policyOverride) this.overrides.set(org.id, org.policyOverride);
+    for (;;) {
+      const writesBefore = this.localWrites;
+      const stored = await this.store.getInstancePolicy();
+      if (!stored) await this.store.putInstancePolicy({ ...defaultPolicy });
+      const overrides = new Map<string, PolicyPatch>();
+      for (const org of await this.store.listOrganizations()) {
+        if (org.policyOverride) overrides.set(org.id, org.policyOverride);
+      }
+      if (this.localWrites !== writesBefore) continue;
+      this.instance = stored ? { ...defaultPolicy, ...stored } : { ...defaultPolicy };
+      this.overrides = overrides;
+      this.effectiveCache.clear();
+      return;
     }
-    this.effectiveCache.clear();
   }
 
   /** The instance policy (no I/O). */
@@ -90,20 +102,31 @@ export class PolicyService {
   /** Replaces the instance policy (all fields required). */
   async putInstance(ctx: AuthContext | null, input: unknown): Promise<Policy> {
     const c = requireInstanceWriter(ctx);
-    return this.writeInstance(c, parsePolicy(input));
+    const next = parsePolicy(input);
+    return this.writeInstance(c, () => next);
   }
 
   /** Changes only the given fields of the instance policy. */
   async patchInstance(ctx: AuthContext | null, input: unknown): Promise<Policy> {
     const c = requireInstanceWriter(ctx);
     const patch = parsePolicyPatch(input);
-    return this.writeInstance(c, applyPatch(this.instance, patch));
+    return this.writeInstance(c, (current) => applyPatch(current, patch));
   }
 
-  private async writeInstance(ctx: AuthContext, next: Policy): Promise<Policy> {
-    const changes = policyDiff(this.instance, next);
-    if (Object.keys(changes).length === 0) return this.instancePolicy();
+  /**
+   * Read, change and write in one transaction, from the stored policy rather than this node's
+   * copy: another node may have changed other fields a moment ago (the stores lock the policy
+   * for the transaction's length, so two nodes' changes to different fields are both kept).
+   */
+  private async writeInstance(ctx: AuthContext, change: (current: Policy) => Policy): Promise<Policy> {
+    let result = this.instance;
     await this.store.transaction(async (tx) => {
+      const stored = await tx.getInstancePolicy();
+      const current = stored ? { ...defaultPolicy, ...stored } : this.instance;
+      const next = change(current);
+      result = next;
+      const changes = policyDiff(current, next);
+      if (Object.keys(changes).length === 0) return;
       await tx.putInstancePolicy(next);
       await tx.appendEvent({
         aggregateType: 'policy',
@@ -115,7 +138,8 @@ export class PolicyService {
         data: { changes },
       });
     });
-    this.instance = next;
+    this.instance = result;
+    this.localWrites++;
     this.effectiveCache.clear();
     return this.instancePolicy();
   }
@@ -125,9 +149,10 @@ export class PolicyService {
     const c = requirePermission(ctx, 'session_config:write');
     const orgId = targetOrganization(c, organizationId);
     const patch = parsePolicyPatch(input);
-    const before = this.overrides.get(orgId) ?? {};
-    const next = replace ? patch : { ...before, ...patch };
-    await this.writeOverride(c, orgId, before, Object.keys(next).length ? next : null);
+    await this.writeOverride(c, orgId, (before) => {
+      const next = replace ? patch : { ...before, ...patch };
+      return Object.keys(next).length ? next : null;
+    });
     return this.effective(orgId);
   }
 
@@ -135,13 +160,18 @@ export class PolicyService {
   async deleteOverride(ctx: AuthContext | null, organizationId: string): Promise<Policy> {
     const c = requirePermission(ctx, 'session_config:write');
     const orgId = targetOrganization(c, organizationId);
-    await this.writeOverride(c, orgId, this.overrides.get(orgId) ?? {}, null);
+    await this.writeOverride(c, orgId, () => null);
     return this.effective(orgId);
   }
 
-  private async writeOverride(ctx: AuthContext, orgId: string, before: PolicyPatch, next: PolicyPatch | null) {
+  /** Like writeInstance: the stored override is read and changed in the transaction. */
+  private async writeOverride(ctx: AuthContext, orgId: string, change: (before: PolicyPatch) => PolicyPatch | null) {
+    let next: PolicyPatch | null = null;
     await this.store.transaction(async (tx) => {
-      if (!(await tx.getOrganization(orgId))) throw new DomainError('not_found', `organization '${orgId}' not found`);
+      const org = await tx.getOrganization(orgId);
+      if (!org) throw new DomainError('not_found', `organization '${orgId}' not found`);
+      const before = org.policyOverride ?? {};
+      next = change(before);
       await tx.setOrganizationOverride(orgId, next);
       await tx.appendEvent({
         aggregateType: 'organization',
@@ -155,12 +185,14 @@ export class PolicyService {
     });
     if (next) this.overrides.set(orgId, next);
     else this.overrides.delete(orgId);
+    this.localWrites++;
     this.effectiveCache.clear();
   }
 
   /** Called when an organization is deleted. */
   forget(organizationId: string): void {
     this.overrides.delete(organizationId);
+    this.localWrites++;
     this.effectiveCache.clear();
   }
 }

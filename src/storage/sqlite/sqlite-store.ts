@@ -1,14 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
-import type { SessionRecord, Store, StoreTx } from '../../core/ports.js';
+import { CompiledQuery, type DatabaseConnection, Kysely, SqliteDialect, type SqliteDialectConfig, SqliteDriver } from 'kysely';
+import type { EventRecord, NewEvent, SessionRecord, Store, StoreTx } from '../../core/ports.js';
 import { type Activity, ActivityBuffer } from '../activity-buffer.js';
 import { migrate } from '../migrations.js';
 import type { Database as Schema, SessionsTable } from '../schema.js';
 import { SessionCache } from '../session-cache.js';
 import { trackSessionChanges } from '../session-change-tracking.js';
 import { type SqlFlavor, SqlRepo, toSession } from '../sql-repo.js';
+import { ACTIVITY_CHUNK, ACTIVITY_WRITER_KEY_PREFIX, SELECT_WRITERS_SQL, UPDATE_ACTIVITY_SQL } from './activity-sql.js';
+import { WorkerActivityWriter } from './activity-writer.js';
 
 export interface SqliteOptions {
   /** Directory holding `sessiond.db` (created if missing); `:memory:` for a throwaway database. */
@@ -24,22 +27,40 @@ export interface SqliteOptions {
 
 /** How often validation checks whether another process (e.g. the CLI in local mode) wrote the file. */
 const EXTERNAL_CHECK_MS = 100;
-/** Rows per activity transaction (a few ms of work at most). */
-const ACTIVITY_CHUNK = 1000;
 const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const flavor: SqlFlavor = {
   isUniqueViolation: (e) => typeof e === 'object' && e !== null && String((e as { code?: unknown }).code).startsWith('SQLITE_CONSTRAINT'),
   isUnavailable: (e) => {
     const code = String((e as { code?: unknown })?.code ?? '');
-    return code === 'SQLITE_BUSY' || code === 'SQLITE_IOERR' || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_FULL';
+    return code.startsWith('SQLITE_BUSY') || code === 'SQLITE_IOERR' || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_FULL';
   },
 };
 
 /**
+ * Transactions take SQLite's write lock when they begin (BEGIN IMMEDIATE), not at their first
+ * write: with a second writer on the file (the activity worker, another process), a transaction
+ * that read first and then wrote would fail with SQLITE_BUSY_SNAPSHOT whenever the other writer
+ * committed in between; waiting at the start is handled by busy_timeout instead.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly cfg: SqliteDialectConfig) {
+    super(cfg);
+  }
+  override createDriver() {
+    return new (class extends SqliteDriver {
+      override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+        await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+      }
+    })(this.cfg);
+  }
+}
+
+/**
  * The embedded store: one SQLite file in WAL mode. Shared queries come from SqlRepo;
  * only the validation read and the activity batch are hand-prepared, because they run
- * on every request.
+ * on every request. Activity batches are written by a worker thread with its own
+ * connection (a file database; `:memory:` writes them in-thread).
  */
 export class SqliteStore extends SqlRepo implements Store {
   readonly description: string;
@@ -47,6 +68,14 @@ export class SqliteStore extends SqlRepo implements Store {
   private readonly activity: ActivityBuffer;
   private readonly synchronous: 'FULL' | 'NORMAL';
   private readonly writeActivityTx: (batch: Activity[]) => void;
+  private readonly worker: WorkerActivityWriter | null;
+  private readonly eventsAfter: Database.Statement<[number], number>;
+  /** The newest event id this connection has accounted for, and ids it wrote itself not yet seen. */
+  private lastEventId: number;
+  private readonly ownEventIds = new Set<number>();
+  private readonly activityWriters: Database.Statement<[], { key: string; value: string }>;
+  /** Other processes' activity writers (settings rows) as last seen. */
+  private readonly writersSeen = new Map<string, string>();
   private readonly byTokenHash: Database.Statement<[string], SessionsTable>;
   private readonly dataVersion: Database.Statement<[], number>;
   private readonly cache: SessionCache;
@@ -60,20 +89,28 @@ export class SqliteStore extends SqlRepo implements Store {
     o: SqliteOptions,
     path: string,
   ) {
-    const kysely = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const kysely = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
     super(kysely, flavor);
     this.kysely = kysely;
     this.description = `SQLite ${path === ':memory:' ? path : resolve(path)}`;
     this.byTokenHash = sqlite.prepare('SELECT * FROM sessions WHERE token_hash = ?');
     this.dataVersion = sqlite.prepare<[], number>('PRAGMA data_version').pluck();
     this.lastVersion = this.dataVersion.get() as number;
+    this.eventsAfter = sqlite.prepare<[number], number>('SELECT id FROM events WHERE id > ? ORDER BY id LIMIT 1001').pluck();
+    this.lastEventId = (sqlite.prepare('SELECT coalesce(max(id), 0) FROM events').pluck().get() as number) ?? 0;
+    this.worker = path === ':memory:' ? null : new WorkerActivityWriter(path, `${ACTIVITY_WRITER_KEY_PREFIX}${randomUUID()}`);
+    this.activityWriters = sqlite.prepare(SELECT_WRITERS_SQL);
+    for (const r of this.activityWriters.all()) this.writersSeen.set(r.key, r.value);
+    // The worker checkpoints the WAL after its batches; this connection checkpointing on commit
+    // would put that disk work back on the event loop. A high bound remains as a safety net.
+    if (this.worker) sqlite.pragma('wal_autocheckpoint = 10000');
     this.cache = new SessionCache(o.sessionCacheEntries ?? 100_000);
     this.synchronous = o.synchronous ?? 'FULL';
-    const update = sqlite.prepare('UPDATE sessions SET last_active_at_ms = ?, last_ip = coalesce(?, last_ip) WHERE id = ? AND last_active_at_ms < ?');
+    const update = sqlite.prepare(UPDATE_ACTIVITY_SQL);
     this.writeActivityTx = sqlite.transaction((batch: Activity[]) => {
       for (const a of batch) update.run(a.atMs, a.ip, a.sessionId, a.atMs);
     });
-    this.activity = new ActivityBuffer((b) => this.writeActivity(b), o.activityFlushMs, 50_000, o.onError);
+    this.activity = new ActivityBuffer((b) => (this.worker ? this.worker.write(b) : this.writeActivity(b)), o.activityFlushMs, 50_000, o.onError);
   }
 
   /** Opens (creating if needed) the database and runs pending migrations. */
@@ -99,12 +136,32 @@ export class SqliteStore extends SqlRepo implements Store {
 
   async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     const changed = new Set<string>();
+    const events: number[] = [];
+    this.worker?.enterWriter();
     try {
-      return await this.kysely.transaction().execute((trx) => fn(new ChangeTrackingRepo(trx, flavor, changed, this.cache)));
+      return await this.kysely
+        .transaction()
+        .execute((trx) => fn(new ChangeTrackingRepo(trx, flavor, changed, this.cache, (id) => this.noteOwnEvent(id, events))));
+    } catch (e) {
+      // Rolled back: those ids were never committed and may be reused by another writer.
+      for (const id of events) this.ownEventIds.delete(id);
+      throw e;
     } finally {
+      this.worker?.leaveWriter();
       // Committed or rolled back, the cache must not keep what the transaction touched.
       for (const id of changed) this.cache.forget(id);
     }
+  }
+
+  override async appendEvent(e: NewEvent): Promise<EventRecord> {
+    const r = await super.appendEvent(e);
+    this.noteOwnEvent(r.id);
+    return r;
+  }
+
+  private noteOwnEvent(id: number, inTx?: number[]): void {
+    this.ownEventIds.add(id);
+    inTx?.push(id);
   }
 
   findCachedSessionByTokenHash(tokenHash: string): SessionRecord | undefined {
@@ -151,16 +208,38 @@ export class SqliteStore extends SqlRepo implements Store {
 
   /**
    * Another process writing the same file (the CLI in local mode, a second server) does not
-   * go through this store's cache; SQLite's data_version tells. Checked at most every
-   * EXTERNAL_CHECK_MS on the validation path, so such a change bites within that time.
+   * go through this store's cache. SQLite's data_version tells that another connection
+   * committed; since every change but recorded use appends an event, a new event this store did
+   * not write itself tells that it was a change that matters, and another process's activity
+   * writer row tells of its recorded use (this process's own worker commits are neither). Checked at most every EXTERNAL_CHECK_MS on the validation path, so such a
+   * change bites within that time.
    */
   private noticeExternalWrites(force = false): void {
     const now = Date.now();
     if (!force && now - this.lastCheckMs < EXTERNAL_CHECK_MS) return;
     this.lastCheckMs = now;
+    // Inside an open transaction this connection sees its own uncommitted events; accounting for
+    // them now could skip an id that a rollback frees for another writer. The next check will do.
+    if (this.sqlite.inTransaction) return;
     const v = this.dataVersion.get() as number;
     if (v === this.lastVersion) return;
     this.lastVersion = v;
+    let external = false;
+    // Recorded use by another process (its worker's row moved; our own worker's row is ignored).
+    for (const r of this.activityWriters.all()) {
+      if (r.key === this.worker?.writerKey || this.writersSeen.get(r.key) === r.value) continue;
+      this.writersSeen.set(r.key, r.value);
+      external = true;
+    }
+    const ids = this.eventsAfter.all(this.lastEventId);
+    if (ids.length > 0) {
+      if (ids.length > 1000) external = true;
+      for (const id of ids) if (!this.ownEventIds.delete(id)) external = true;
+      this.lastEventId = ids[ids.length - 1] as number;
+      // Own ids at or below what is accounted for are settled (seen above or rolled back).
+      for (const id of this.ownEventIds) if (id <= this.lastEventId) this.ownEventIds.delete(id);
+    }
+    if (!external) return;
     this.cache.clear();
     for (const l of this.externalListeners) l();
   }
@@ -244,13 +323,20 @@ export class SqliteStore extends SqlRepo implements Store {
   async close(): Promise<void> {
     if (this.externalTimer) clearInterval(this.externalTimer);
     await this.activity.stop();
+    await this.worker?.close();
     await this.kysely.destroy();
   }
 }
 
 /** The transaction's repository, noting which sessions it changed so the cache can forget them. */
 class ChangeTrackingRepo extends trackSessionChanges(SqlRepo) {
-  constructor(db: ConstructorParameters<typeof SqlRepo>[0], f: SqlFlavor, changed: Set<string>, cache: SessionCache) {
+  constructor(
+    db: ConstructorParameters<typeof SqlRepo>[0],
+    f: SqlFlavor,
+    changed: Set<string>,
+    cache: SessionCache,
+    private readonly onEvent: (id: number) => void,
+  ) {
     super(db, f);
     // Forget before the write too: a read on this connection between the write and the commit sees the change.
     this.changeSink = (ids) => {
@@ -259,5 +345,11 @@ class ChangeTrackingRepo extends trackSessionChanges(SqlRepo) {
         cache.forget(id);
       }
     };
+  }
+
+  override async appendEvent(e: NewEvent): Promise<EventRecord> {
+    const r = await super.appendEvent(e);
+    this.onEvent(r.id);
+    return r;
   }
 }
