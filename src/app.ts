@@ -39,6 +39,7 @@ export async function createApp(config: Config, o: AppOptions = {}) {
     sessionCacheEntries: config.sessionCacheEntries,
     redisUrl: config.redisUrl,
     redisPrefix: config.redisPrefix,
+    redisCommandTimeoutMs: config.redisCommandTimeoutMs,
     onError: (err) => logger.error({ err }, 'storage background work failed (session activity write, or the Redis connection); will retry'),
   });
   let geo: GeoLocator | null = null;

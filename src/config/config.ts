@@ -18,7 +18,12 @@ const options = {
   redisUrl: opt(
     'SESSIOND_REDIS_URL',
     Type.Optional(Type.String({ minLength: 1 })),
-    'redis://… (with SESSIOND_DATABASE_URL): each node keeps a session cache, and session and policy changes reach every node over Redis pub/sub within milliseconds. Redis down: nodes read PostgreSQL (correct, slower) and /readyz says "redis":"down".',
+    'redis://… (with SESSIOND_DATABASE_URL): a session cache shared by all nodes (a node that misses in memory asks Redis before PostgreSQL), last use of each session seen by every node, rate limits counted across nodes, and session and policy changes reach every node over pub/sub within milliseconds. Redis down or slow: nodes read PostgreSQL (correct, slower), rate limits count per node, and /readyz says "redis":"down".',
+  ),
+  redisCommandTimeoutMs: opt(
+    'SESSIOND_REDIS_COMMAND_TIMEOUT_MS',
+    Type.Integer({ minimum: 10, maximum: 10_000, default: 250 }),
+    'A Redis command on the request path (shared cache, rate limit) not answered within this fails over to PostgreSQL (or the per-node limit); Redis is then skipped for 1 s.',
   ),
   redisPrefix: opt(
     'SESSIOND_REDIS_PREFIX',
@@ -89,7 +94,7 @@ const options = {
   apiRateLimitPerMinute: opt(
     'SESSIOND_API_RATE_LIMIT_PER_MINUTE',
     Type.Integer({ minimum: 0, maximum: 1_000_000, default: 600 }),
-    'Requests per minute one caller (its credential, else its client IP) may make to the Looker API (/api/4.0); beyond it: 429 with Retry-After. 0 = no limit.',
+    'Requests per minute one caller (its credential, else its client IP) may make to the Looker API (/api/4.0), counted for all nodes together when Redis is configured; beyond it: 429 with Retry-After. 0 = no limit.',
   ),
   trustProxy: opt('SESSIOND_TRUST_PROXY', Type.Boolean({ default: false }), 'Take the client IP from X-Forwarded-For (behind a load balancer).'),
 };

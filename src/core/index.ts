@@ -4,6 +4,7 @@ import { EventService, OrganizationService } from './organizations.js';
 import { PolicyService } from './policies.js';
 import type { GeoLocator, PasswordHasher, Store } from './ports.js';
 import { SessionCheckService } from './session-checks.js';
+import { absoluteDeadline } from './session-rules.js';
 import { SessionService } from './sessions.js';
 import { type IdSource, randomIds } from './tokens.js';
 import { UserService } from './users.js';
@@ -34,6 +35,7 @@ export function createCore(d: CoreDeps) {
   const credentials = new CredentialService({ store: d.store, clock: d.clock, ids, policies, sessions });
   const organizations = new OrganizationService({ store: d.store, clock: d.clock, ids, policies });
   const events = new EventService(d.store);
+  d.store.useRemainingLifetime?.((s) => absoluteDeadline(s, policies.effective(s.organizationId)) - d.clock.nowMs());
   return {
     store: d.store,
     clock: d.clock,

@@ -194,6 +194,12 @@ export interface Store extends StoreTx {
    * never see outside writes.
    */
   onExternalChange?(listener: () => void): void;
+  /**
+   * Tells a store that keeps copies of sessions outside this process (PostgreSQL + Redis) how many
+   * ms each session has until its absolute deadline under the current policy (≤ 0: past it), so
+   * no copy outlives that. Optional.
+   */
+  useRemainingLifetime?(remainingMs: (s: SessionRecord) => number): void;
   /** Counters of an in-memory session cache, where the store has one. */
   cacheStats?(): { entries: number; hits: number; misses: number };
   /** True while storage answers. */

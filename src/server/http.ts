@@ -19,6 +19,7 @@ import { zitadelRestErrorHandler } from '../surfaces/zitadel/rest.js';
 import { createFastIntrospect } from './fast-introspect.js';
 import { createDualServer, type DualServer } from './listener.js';
 import type { Metrics } from './metrics.js';
+import type { SharedRateLimits } from './rate-limit-store.js';
 import { typeboxValidatorCompiler } from './validation.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -127,9 +128,29 @@ export async function buildHttp(o: {
     return reply.type(o.metrics.registry.contentType).send(await o.metrics.registry.metrics());
   });
 
+  // With PostgreSQL + Redis, rate limits are counted in Redis for all nodes together (loaded only then).
+  let shared: SharedRateLimits | null = null;
+  if (o.config.databaseUrl && o.config.redisUrl && o.config.apiRateLimitPerMinute > 0) {
+    const { openSharedRateLimits } = await import('./rate-limit-store.js');
+    const limits = await openSharedRateLimits({
+      url: o.config.redisUrl,
+      prefix: o.config.redisPrefix,
+      commandTimeoutMs: o.config.redisCommandTimeoutMs,
+      onError: (err) => o.logger.warn({ err }, 'Redis (rate limits) failed; counting in this process meanwhile'),
+    });
+    shared = limits;
+    app.addHook('onClose', async () => limits.close());
+  }
+
   await app.register(async (v1) => nativeApi(v1 as App, { core: o.core, defaultAuth: o.defaultAuth ?? null }), { prefix: '/v1' });
   await app.register(
-    async (lk) => lookerApi(lk as App, { core: o.core, rateLimitPerMinute: o.config.apiRateLimitPerMinute, defaultAuth: o.defaultAuth ?? null }),
+    async (lk) =>
+      lookerApi(lk as App, {
+        core: o.core,
+        rateLimitPerMinute: o.config.apiRateLimitPerMinute,
+        rateLimitStore: shared?.storeFor('looker') ?? null,
+        defaultAuth: o.defaultAuth ?? null,
+      }),
     { prefix: '/api/4.0' },
   );
   await app.register(async (dt) => dynatraceApi(dt as App, { core: o.core, defaultAuth: o.defaultAuth ?? null }), { prefix: '/api/cluster/v2' });

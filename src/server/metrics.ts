@@ -30,7 +30,7 @@ export function createMetrics() {
   });
   const sessionCache = new Gauge({
     name: 'sessiond_session_cache',
-    help: 'The in-memory session cache of validation: entries, and lookups answered from memory (hits) or storage (misses) since start',
+    help: 'The session cache of validation: entries in memory; since start, lookups answered from memory (hits) or not (misses); with PostgreSQL: reads by token hash (storageReads); with Redis: lookups Redis answered (redisHits) or missed (redisMisses), failed Redis commands (redisErrors)',
     labelNames: ['stat'] as const,
     registers: [registry],
   });

@@ -8,10 +8,12 @@ export interface StoreConfig {
   activityFlushMs: number;
   sqliteSynchronous: 'FULL' | 'NORMAL';
   sessionCacheEntries?: number;
-  /** redis://…: with a database URL, a session cache on each node invalidated across nodes over Redis pub/sub. */
+  /** redis://…: with a database URL, a session cache per node plus one shared in Redis, invalidated across nodes over pub/sub. */
   redisUrl?: string | undefined;
   /** Namespace of Redis keys and channels (default `sessiond:`). */
   redisPrefix?: string;
+  /** Timeout of a Redis command on the validation path (ms). */
+  redisCommandTimeoutMs?: number;
   onError?: (e: unknown) => void;
 }
 
@@ -23,7 +25,11 @@ export async function openStore(c: StoreConfig): Promise<Store> {
       url: c.databaseUrl,
       poolSize: c.databasePoolSize ?? 10,
       activityFlushMs: c.activityFlushMs,
-      ...(c.redisUrl ? { redis: { url: c.redisUrl, prefix: c.redisPrefix ?? 'sessiond:' } } : {}),
+      ...(c.redisUrl
+        ? {
+            redis: { url: c.redisUrl, prefix: c.redisPrefix ?? 'sessiond:', ...(c.redisCommandTimeoutMs ? { commandTimeoutMs: c.redisCommandTimeoutMs } : {}) },
+          }
+        : {}),
       ...(c.sessionCacheEntries !== undefined ? { sessionCacheEntries: c.sessionCacheEntries } : {}),
       ...(c.onError ? { onError: c.onError } : {}),
     });

@@ -1,7 +1,10 @@
 import type { SqlRepo } from './sql-repo.js';
 
-/** Told the ids of sessions a write is about to change (end, update). */
-export type SessionChangeSink = (ids: readonly string[]) => void;
+/**
+ * Told the ids of sessions a write is about to change (end, update). It may return a promise
+ * (PostgreSQL + Redis: the shared cache is invalidated before the write), which the write awaits.
+ */
+export type SessionChangeSink = (ids: readonly string[]) => void | Promise<void>;
 
 // biome-ignore lint/suspicious/noExplicitAny: the mixin pattern needs an any-args constructor
 type RepoClass = abstract new (...args: any[]) => SqlRepo;
@@ -17,12 +20,14 @@ export function trackSessionChanges<B extends RepoClass>(Base: B) {
     changeSink: SessionChangeSink | null = null;
 
     override async endSessions(ids: readonly string[], reason: Parameters<SqlRepo['endSessions']>[1], atMs: number) {
-      this.changeSink?.(ids);
+      const pending = this.changeSink?.(ids);
+      if (pending) await pending;
       return super.endSessions(ids, reason, atMs);
     }
 
     override async updateSession(id: string, c: Parameters<SqlRepo['updateSession']>[1]) {
-      this.changeSink?.([id]);
+      const pending = this.changeSink?.([id]);
+      if (pending) await pending;
       return super.updateSession(id, c);
     }
   }

@@ -5,6 +5,7 @@ import type { EventQuery, EventRecord, NewEvent, SessionRecord, Store, StoreTx }
 import { type Activity, ActivityBuffer } from '../activity-buffer.js';
 import { migrate } from '../migrations.js';
 import type { RedisBus } from '../redis-bus.js';
+import type { RedisSessionTier } from '../redis-session-tier.js';
 import type { Database as Schema, SessionsTable } from '../schema.js';
 import { SessionCache } from '../session-cache.js';
 import { trackSessionChanges } from '../session-change-tracking.js';
@@ -28,8 +29,10 @@ export interface PostgresOptions {
    * `sessionCacheEntries`) that every node's session changes invalidate within milliseconds, and
    * policy changes reach the other nodes at once (the poll stays as a fallback). Without it: no cache.
    */
-  redis?: { url: string; prefix: string };
+  redis?: { url: string; prefix: string; commandTimeoutMs?: number };
   sessionCacheEntries?: number;
+  /** How often the shared cache's epoch is read (ms); see RedisSessionTier. */
+  cacheEpochPollMs?: number;
   /** Longest time a cached session is trusted (ms); see SESSION_CACHE_TTL_MS. */
   sessionCacheTtlMs?: number;
 }
@@ -40,6 +43,16 @@ export interface PostgresOptions {
  * it cannot reach Redis (its message is lost) while the other nodes' subscriptions are fine.
  */
 const SESSION_CACHE_TTL_MS = 1000;
+
+/**
+ * The shared (Redis) cache's epoch, a counter in `settings`: a node that could not invalidate a
+ * changed session in Redis, or record uses there, moves it in PostgreSQL, and every node then
+ * uses fresh Redis keys (see RedisSessionTier).
+ */
+const CACHE_EPOCH_KEY = 'redis_cache_epoch';
+const bumpCacheEpoch = (db: Kysely<Schema> | Transaction<Schema>) =>
+  sql`INSERT INTO settings (key, value) VALUES (${CACHE_EPOCH_KEY}, '1')
+    ON CONFLICT (key) DO UPDATE SET value = (settings.value::bigint + 1)::text`.execute(db);
 
 /** Aggregates whose change must make every node reload its policies. */
 const POLICY_AGGREGATES = new Set(['policy', 'organization']);
@@ -86,7 +99,16 @@ const clampBig = (n: number) => Math.max(Number.MIN_SAFE_INTEGER, Math.min(Numbe
 
 const unavailable = () => new DomainError('unavailable', 'storage is unavailable');
 
+const hasNul = (v: unknown) => typeof v === 'string' && v.includes('\u0000');
+const READ_OR_DELETE = /^\s*(select|delete)\b/i;
+
 /**
+ * PostgreSQL's text cannot hold U+0000 (SQLite's can) and refuses a parameter containing it
+ * (client input such as `GET /v1/users/%00` must not become a 500). No stored value contains
+ * one, so in a SELECT or DELETE (where every string parameter is compared: =, IN, LIKE) such a
+ * parameter matches nothing; it is bound as NULL, which matches nothing either: the same answers
+ * as SQLite ("not found", an empty list). Writing such a value is refused as `invalid_argument`.
+ *
  * The pool as Kysely sees it, turning "cannot reach PostgreSQL" into the core's neutral
  * `unavailable` on every query (the shared queries guard only their inserts), and dropping
  * a connection that failed that way instead of returning it to the pool.
@@ -105,6 +127,10 @@ function neutralPool(pool: pg.Pool): PostgresPool {
         // biome-ignore lint/suspicious/noExplicitAny: forwards both overloads of pg's query
         query: ((text: any, values?: any) => {
           if (typeof text !== 'string') return client.query(text);
+          if (Array.isArray(values) && values.some(hasNul)) {
+            if (!READ_OR_DELETE.test(text)) return Promise.reject(new DomainError('invalid_argument', 'text must not contain the NUL character (U+0000)'));
+            values = values.map((v) => (hasNul(v) ? null : v));
+          }
           return client.query(text, values).catch((e: unknown) => {
             if (!isPgUnavailable(e)) throw e;
             broken = e instanceof Error ? e : new Error(String(e));
@@ -153,12 +179,19 @@ export class PostgresStore extends SqlRepo implements Store {
   private readonly activity: ActivityBuffer;
   private readonly externalListeners: (() => void)[] = [];
   private externalTimer: NodeJS.Timeout | null = null;
-  private lastPolicyEventId: number | null = null;
+  /** `max(id):count` of the policy/organization events at the last poll (see pollExternalChanges). */
+  private lastPolicyMark: string | null = null;
   private readonly externalPollMs: number;
   private readonly onError: (e: unknown) => void;
   /** Present only with Redis. */
   private readonly cache: SessionCache | null;
   private bus: RedisBus | null = null;
+  /** The shared session cache in Redis (present only with Redis). */
+  private shared: RedisSessionTier | null = null;
+  /** How long a session can still be active under the current policy (ms); set by the core. */
+  private remainingLifetimeMs: ((s: SessionRecord) => number) | null = null;
+  /** Sessions read from PostgreSQL by token hash (validation that neither cache answered). */
+  private storageReads = 0;
   /**
    * Bumped on every invalidation (local or from another node) and every subscription change: a
    * read that started before one must not put its (possibly older) row into the cache.
@@ -168,15 +201,31 @@ export class PostgresStore extends SqlRepo implements Store {
   private constructor(kysely: Kysely<Schema>, o: PostgresOptions) {
     super(kysely, flavor);
     this.kysely = kysely;
-    this.description = o.redis ? `${describePostgres(o.url)} + Redis ${describeRedis(o.redis.url)} (session cache, invalidation)` : describePostgres(o.url);
+    this.description = o.redis
+      ? `${describePostgres(o.url)} + Redis ${describeRedis(o.redis.url)} (shared session cache, invalidation, activity)`
+      : describePostgres(o.url);
     this.activity = new ActivityBuffer((b) => this.writeActivity(b), o.activityFlushMs, 50_000, o.onError);
     this.externalPollMs = o.externalPollMs ?? 500;
     this.onError = o.onError ?? (() => {});
     this.cache = o.redis ? new SessionCache(o.sessionCacheEntries ?? 100_000, o.sessionCacheTtlMs ?? SESSION_CACHE_TTL_MS) : null;
   }
 
-  private async connectRedis(r: { url: string; prefix: string }): Promise<void> {
+  private async connectRedis(r: NonNullable<PostgresOptions['redis']>, epochPollMs: number | undefined): Promise<void> {
     const { RedisBus } = await import('../redis-bus.js');
+    const { RedisSessionTier } = await import('../redis-session-tier.js');
+    this.shared = new RedisSessionTier({
+      url: r.url,
+      prefix: r.prefix,
+      commandTimeoutMs: r.commandTimeoutMs ?? 250,
+      readEpoch: () => this.readCacheEpoch(),
+      ...(epochPollMs !== undefined ? { epochPollMs } : {}),
+      onEpochChange: () => {
+        // Another node could not reach Redis for a change: its message is likely lost too.
+        this.generation++;
+        this.cache?.clear();
+      },
+      onError: (e) => this.onError(new Error('Redis (shared session cache) failed; answering from PostgreSQL', { cause: e })),
+    });
     this.bus = new RedisBus(
       { url: r.url, prefix: r.prefix, onError: (e) => this.onError(new Error('Redis (session cache invalidation)', { cause: e })) },
       {
@@ -192,7 +241,29 @@ export class PostgresStore extends SqlRepo implements Store {
     );
     this.bus.start();
     // Do not hold the start up for long when Redis is down: the node serves from PostgreSQL meanwhile.
-    await this.bus.waitUntilUp(1000);
+    await Promise.all([this.bus.waitUntilUp(1000), this.shared.start()]);
+  }
+
+  private async readCacheEpoch(): Promise<number> {
+    const r = await sql<{ value: string }>`SELECT value FROM settings WHERE key = ${CACHE_EPOCH_KEY}`.execute(this.kysely);
+    return Number(r.rows[0]?.value ?? 0);
+  }
+
+  /**
+   * After a change committed (or failed): this node forgets at once, the others on the message;
+   * Redis forgets again (a reader may have filled it with a row read before the commit), and if
+   * it cannot, the epoch moves so that no node reads what Redis still holds.
+   */
+  private async afterSessionsChanged(ids: readonly string[], epochMoved = false): Promise<void> {
+    this.sessionsChanged(ids);
+    // A moved epoch committed with the change already puts every node on fresh keys.
+    if (!this.shared || ids.length === 0 || epochMoved || (await this.shared.invalidate(ids))) return;
+    await bumpCacheEpoch(this.kysely).catch((e: unknown) => this.onError(new Error('moving the shared cache epoch failed', { cause: e })));
+  }
+
+  /** ms until the session's absolute deadline under the current policy (the core's clock); bounds its time in Redis. */
+  useRemainingLifetime(remainingMs: (s: SessionRecord) => number): void {
+    this.remainingLifetimeMs = remainingMs;
   }
 
   private forgetLocally(ids: readonly string[]): void {
@@ -220,7 +291,7 @@ export class PostgresStore extends SqlRepo implements Store {
 
   /** Component states for /readyz beyond the storage itself. */
   health(): Record<string, 'ok' | 'down'> {
-    return this.bus ? { redis: this.bus.up ? 'ok' : 'down' } : {};
+    return this.bus ? { redis: this.bus.up && (this.shared?.healthy ?? true) ? 'ok' : 'down' } : {};
   }
 
   /** For tests: the Redis bus, when configured. */
@@ -228,11 +299,16 @@ export class PostgresStore extends SqlRepo implements Store {
     return this.bus;
   }
 
+  /** For tests: the shared session cache in Redis, when configured. */
+  get sharedCache(): RedisSessionTier | null {
+    return this.shared;
+  }
+
   /**
    * Policies live in each node's memory (read on every validation). Another node's policy or
-   * override change is seen by polling the newest policy/organization event (every change appends
-   * one in the same transaction): one indexed read every `externalPollMs`, so the change bites here
-   * within about that time. (Redis pub/sub or LISTEN/NOTIFY can replace the poll later.)
+   * override change is seen by polling the newest id and the number of policy/organization events
+   * (every change appends one in the same transaction): one indexed read every `externalPollMs`, so
+   * the change bites here within about that time. (Redis pub/sub or LISTEN/NOTIFY can replace the poll later.)
    */
   onExternalChange(listener: () => void): void {
     this.externalListeners.push(listener);
@@ -247,13 +323,17 @@ export class PostgresStore extends SqlRepo implements Store {
     if (this.polling) return;
     this.polling = true;
     try {
-      const r = await sql<{ id: string | number | null }>`SELECT max(id) AS id FROM events WHERE aggregate_type IN ('policy', 'organization')`.execute(
-        this.kysely,
-      );
-      const id = Number(r.rows[0]?.id ?? 0);
-      const before = this.lastPolicyEventId;
-      this.lastPolicyEventId = id;
-      if (before !== null && id !== before) this.notifyExternalChange();
+      // Not max(id) alone: an id is taken at insert, so a transaction that inserted its event first
+      // can commit after one with a higher id, leaving max(id) unchanged. Events are never deleted,
+      // so the count moves with every commit.
+      const r = await sql<{
+        id: string | number | null;
+        n: string | number;
+      }>`SELECT max(id) AS id, count(*) AS n FROM events WHERE aggregate_type IN ('policy', 'organization')`.execute(this.kysely);
+      const mark = `${r.rows[0]?.id ?? 0}:${r.rows[0]?.n ?? 0}`;
+      const before = this.lastPolicyMark;
+      this.lastPolicyMark = mark;
+      if (before !== null && mark !== before) this.notifyExternalChange();
     } finally {
       this.polling = false;
     }
@@ -288,7 +368,7 @@ export class PostgresStore extends SqlRepo implements Store {
     }
     const store = new PostgresStore(kysely, o);
     store.activity.start();
-    if (o.redis) await store.connectRedis(o.redis);
+    if (o.redis) await store.connectRedis(o.redis, o.cacheEpochPollMs);
     return store;
   }
 
@@ -300,16 +380,25 @@ export class PostgresStore extends SqlRepo implements Store {
   async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     const changed = new Set<string>();
     const policy = { changed: false };
+    /** The last attempt moved the cache epoch (with its changes, atomically). */
+    let epochMoved = false;
     try {
       for (let attempt = 1; ; attempt++) {
         try {
           return await this.kysely.transaction().execute((trx) => {
             const repo = new PgTxRepo(trx, flavor, policy);
+            epochMoved = false;
             if (this.cache) {
               // Forget before the write too (as SQLite): nothing read before the commit may stay cached.
               repo.changeSink = (ids) => {
                 for (const id of ids) changed.add(id);
                 this.forgetLocally(ids);
+                // Redis forgets (and refuses fills) before the commit; if it cannot, the epoch moves in this commit.
+                return this.shared?.invalidate(ids).then(async (ok) => {
+                  if (ok || epochMoved) return;
+                  epochMoved = true;
+                  await bumpCacheEpoch(trx);
+                });
               };
             }
             return fn(repo);
@@ -321,7 +410,7 @@ export class PostgresStore extends SqlRepo implements Store {
       }
     } finally {
       // Committed, rolled back or unknown (a lost connection during COMMIT): forget everywhere.
-      this.sessionsChanged([...changed]);
+      await this.afterSessionsChanged([...changed], epochMoved);
       if (policy.changed) this.bus?.publishPolicies();
     }
   }
@@ -338,16 +427,29 @@ export class PostgresStore extends SqlRepo implements Store {
     if (hit) return hit;
     this.cache?.countMiss();
     const generation = this.generation;
-    const r = await sql<SessionsTable>`SELECT * FROM sessions WHERE token_hash = ${tokenHash}`.execute(this.kysely);
-    const row = r.rows[0];
-    if (!row) return undefined;
-    const s = toSession(row);
+    // Memory missed: Redis, then PostgreSQL (whose row then fills Redis).
+    const shared = this.shared ? await this.shared.lookup(tokenHash) : null;
+    let s: SessionRecord;
+    if (shared && 'found' in shared) s = shared.found;
+    else {
+      this.storageReads++;
+      const r = await sql<SessionsTable>`SELECT * FROM sessions WHERE token_hash = ${tokenHash}`.execute(this.kysely);
+      const row = r.rows[0];
+      if (!row) return undefined;
+      s = toSession(row);
+      if (shared && this.shared) {
+        const remaining = this.remainingLifetimeMs?.(s) ?? (s.expiresAtMs === null ? Number.POSITIVE_INFINITY : s.expiresAtMs - Date.now());
+        s = await this.shared.fill(shared.missed, s, remaining);
+      }
+    }
     // Cached only if no invalidation arrived meanwhile and the subscription is up.
     if (this.cache && this.bus?.up && generation === this.generation) this.cache.set(s);
     return this.withPendingActivity(s);
   }
 
   override async endSessions(ids: readonly string[], reason: Parameters<SqlRepo['endSessions']>[1], atMs: number) {
+    // With the shared cache, as a transaction: Redis is invalidated before the commit (or the epoch moves with it).
+    if (this.shared) return this.transaction((tx) => tx.endSessions(ids, reason, atMs));
     this.forgetLocally(ids);
     try {
       return await super.endSessions(ids, reason, atMs);
@@ -357,6 +459,7 @@ export class PostgresStore extends SqlRepo implements Store {
   }
 
   override async updateSession(id: string, c: Parameters<SqlRepo['updateSession']>[1]) {
+    if (this.shared) return this.transaction((tx) => tx.updateSession(id, c));
     this.forgetLocally([id]);
     try {
       return await super.updateSession(id, c);
@@ -372,7 +475,15 @@ export class PostgresStore extends SqlRepo implements Store {
   }
 
   cacheStats() {
-    return { entries: this.cache?.size ?? 0, hits: this.cache?.hits ?? 0, misses: this.cache?.misses ?? 0 };
+    return {
+      entries: this.cache?.size ?? 0,
+      hits: this.cache?.hits ?? 0,
+      misses: this.cache?.misses ?? 0,
+      redisHits: this.shared?.stats.hits ?? 0,
+      redisMisses: this.shared?.stats.misses ?? 0,
+      redisErrors: this.shared?.stats.errors ?? 0,
+      storageReads: this.storageReads,
+    };
   }
 
   /** Bounds that arrive from requests are clamped to what a bigint column can compare (same answers as SQLite). */
@@ -387,7 +498,20 @@ export class PostgresStore extends SqlRepo implements Store {
 
   override async getSession(id: string) {
     const s = await super.getSession(id);
-    return s ? this.withPendingActivity(s) : undefined;
+    if (!s) return undefined;
+    const [used = s] = this.shared ? await this.shared.withRecordedUse([s]) : [s];
+    return this.withPendingActivity(used);
+  }
+
+  /** Lists judge idleness too: uses recorded in Redis by every node are applied. */
+  override async listSessions(q: Parameters<SqlRepo['listSessions']>[0]) {
+    const rows = await super.listSessions(q);
+    return this.shared ? this.shared.withRecordedUse(rows) : rows;
+  }
+
+  override async listOpenSessionsOfSubject(subjectId: string) {
+    const rows = await super.listOpenSessionsOfSubject(subjectId);
+    return this.shared ? this.shared.withRecordedUse(rows) : rows;
   }
 
   /** Pending use recorded on this node (other nodes' pending use reaches PostgreSQL within their flush interval). */
@@ -404,12 +528,23 @@ export class PostgresStore extends SqlRepo implements Store {
     return this.activity.flush();
   }
 
+  /** Each flush records the batch in Redis (one pipeline, read by every node) and in PostgreSQL. */
+  private async writeActivity(batch: Activity[]): Promise<void> {
+    await Promise.all([this.writeActivityToRedis(batch), this.writeActivityToPostgres(batch)]);
+  }
+
+  private async writeActivityToRedis(batch: Activity[]): Promise<void> {
+    if (!this.shared || (await this.shared.recordUses(batch))) return;
+    // Nodes answering from Redis would not see these uses (a premature idle timeout): fresh keys for all.
+    await bumpCacheEpoch(this.kysely);
+  }
+
   /**
    * One `UPDATE … FROM (VALUES …)` per ACTIVITY_CHUNK sessions, each its own statement (no
    * long transaction), rows in id order so two nodes flushing the same sessions lock them in
    * the same order. Times never move backwards. A failed chunk is kept for the next flush.
    */
-  private async writeActivity(batch: Activity[]): Promise<void> {
+  private async writeActivityToPostgres(batch: Activity[]): Promise<void> {
     const sorted = [...batch].sort((a, b) => (a.sessionId < b.sessionId ? -1 : a.sessionId > b.sessionId ? 1 : 0));
     for (let i = 0; i < sorted.length; i += ACTIVITY_CHUNK) {
       const rows = sorted.slice(i, i + ACTIVITY_CHUNK).map((a) => sql`(${a.sessionId}::text, ${a.atMs}::bigint, ${a.ip}::text)`);
@@ -430,7 +565,7 @@ export class PostgresStore extends SqlRepo implements Store {
           UNION (SELECT id FROM sessions WHERE created_at_ms < ${o.createdBeforeMs} LIMIT ${n})
           ${idle}
         ) AS due LIMIT ${n}) RETURNING id`.execute(this.kysely);
-    this.sessionsChanged(r.rows.map((x) => x.id));
+    await this.afterSessionsChanged(r.rows.map((x) => x.id));
     return r.rows.length;
   }
 
@@ -448,6 +583,7 @@ export class PostgresStore extends SqlRepo implements Store {
     try {
       await this.activity.stop();
     } finally {
+      this.shared?.close();
       await this.bus?.close();
       await this.kysely.destroy();
     }
@@ -459,7 +595,9 @@ export class PostgresStore extends SqlRepo implements Store {
  * - the session limit: the subject's open sessions are read under an advisory lock on the
  *   subject, held until commit, so a concurrent creation for the same user (on any node) waits,
  *   then (READ COMMITTED: a new snapshot per statement) sees the session this one inserted;
- * - an event's per-aggregate sequence: read and insert under a lock on the aggregate.
+ * - an event's per-aggregate sequence: read and insert under a lock on the aggregate;
+ * - a policy change: the instance policy or an organization's override is read under the lock of
+ *   its aggregate, so a change made through another node at the same moment is merged, not lost.
  */
 class PgTxRepo extends trackSessionChanges(SqlRepo) {
   constructor(
@@ -478,6 +616,18 @@ class PgTxRepo extends trackSessionChanges(SqlRepo) {
   override async listOpenSessionsOfSubject(subjectId: string) {
     await this.lock(LOCK_SUBJECT, subjectId);
     return super.listOpenSessionsOfSubject(subjectId);
+  }
+
+  // Policy changes read the stored policy and write it back (core/policies.ts): under the lock
+  // of the aggregate their event is appended to, so two nodes' changes never overwrite each other.
+  override async getInstancePolicy() {
+    await this.lock(LOCK_AGGREGATE, 'policy:instance');
+    return super.getInstancePolicy();
+  }
+
+  override async getOrganization(id: string) {
+    await this.lock(LOCK_AGGREGATE, `organization:${id}`);
+    return super.getOrganization(id);
   }
 
   override async appendEvent(e: NewEvent): Promise<EventRecord> {

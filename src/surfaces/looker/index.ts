@@ -40,6 +40,8 @@ export async function lookerApi(app: LookerApp, deps: LookerDeps) {
       timeWindow: 60_000,
       hook: 'onRequest', // route-level: runs after the authentication hook above
       cache: 10_000,
+      // With Redis: counted across nodes (falling back to this process while Redis fails).
+      ...(deps.rateLimitStore ? { store: deps.rateLimitStore } : {}),
       keyGenerator: (req) => (req.auth?.credentialId ? `credential:${req.auth.credentialId}` : `ip:${req.ip}`),
       errorResponseBuilder: (_req, ctx) => new DomainError('rate_limited', 'Too Many Requests', [], Math.max(1, Math.ceil(ctx.ttl / 1000))),
     });

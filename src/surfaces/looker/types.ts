@@ -1,3 +1,4 @@
+import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { AuthContext } from '../../core/auth.js';
@@ -9,6 +10,8 @@ export interface LookerDeps {
   core: Core;
   /** Requests per minute per caller (its credential, else its IP); 0 turns the limit off. */
   rateLimitPerMinute: number;
+  /** Where requests are counted (Redis, shared by the nodes); default: this process's memory. */
+  rateLimitStore?: FastifyRateLimitStoreCtor | null;
   /** Caller assumed without an Authorization header (only the CLI's local mode sets it). */
   defaultAuth?: AuthContext | null;
 }
