@@ -30,6 +30,8 @@ const { values: flags } = parseArgs({
     'create-seconds': { type: 'string' },
     quick: { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
+    backend: { type: 'string', default: 'sqlite' },
+    nodes: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -45,6 +47,11 @@ if (flags.help) {
   --create-seconds S  seconds of sign-ins for the creation rate (default 5; --quick: 3; 0: skip)
   --quick             smoke run: 1 round, 3 s, 20000 sessions
   --cpu-prof          run sessiond under node --cpu-prof; the profile goes to bench/results/profiles/
+  --backend B         sqlite (default: an embedded database file) or postgres (PostgreSQL at
+                      127.0.0.1:5432 in a fresh database, plus Redis at 127.0.0.1:6379 under a fresh
+                      key prefix; both dropped at the end; override with BENCH_PG_URL, BENCH_REDIS_URL)
+  --nodes N           sessiond processes sharing that PostgreSQL + Redis (default 1; postgres only);
+                      all on the server's core, each driven by its own share of the connections
 `);
   process.exit(0);
 }
@@ -69,6 +76,18 @@ const opts = {
   createSeconds: int('create-seconds', quick ? 3 : 5, 0),
 };
 opts.pool = Math.min(int('pool', 20_000), opts.sessions);
+opts.backend = flags.backend;
+opts.nodes = int('nodes', 1);
+if (opts.backend !== 'sqlite' && opts.backend !== 'postgres') {
+  process.stderr.write(`--backend must be sqlite or postgres, got '${opts.backend}'\n`);
+  process.exit(2);
+}
+if (opts.nodes > 1 && opts.backend !== 'postgres') {
+  process.stderr.write('--nodes above 1 needs --backend postgres (nodes share PostgreSQL + Redis)\n');
+  process.exit(2);
+}
+const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 // ---------------------------------------------------------------------------------------
 // Child processes and clean-up
@@ -76,6 +95,8 @@ opts.pool = Math.min(int('pool', 20_000), opts.sessions);
 const children = new Set();
 let tmp = null;
 let cleaned = false;
+/** Async clean-ups (the PostgreSQL database, the Redis keys), run at the end of main. */
+const finalizers = [];
 
 function startChild(args, o = {}) {
   const child = spawn(args[0], args.slice(1), { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], ...o });
@@ -187,6 +208,114 @@ function firstLine(child, what) {
 // ---------------------------------------------------------------------------------------
 // Seeding: the store's own migrations, then rows written straight into SQLite
 
+/** The rows both backends seed, in batches; `tokens` fills up with the pool's tokens as they are made. */
+function seedRows(batchSize) {
+  const { sessions, pool } = opts;
+  const stride = Math.floor(sessions / pool);
+  const tokens = [];
+  return {
+    tokens,
+    *batches() {
+      for (let from = 0; from < sessions; from += batchSize) {
+        const to = Math.min(sessions, from + batchSize);
+        const random = randomBytes(32 * (to - from));
+        const now = Date.now();
+        const rows = [];
+        for (let i = from; i < to; i++) {
+          const o = (i - from) * 32;
+          const token = random.subarray(o, o + 32).toString('base64url');
+          if (i % stride === 0 && tokens.length < pool) tokens.push(token);
+          const ip = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+          rows.push({
+            id: randomUUID(),
+            hash: createHash('sha256').update(token, 'utf8').digest('hex'),
+            subject: `bench-user-${String(i % 10_000).padStart(5, '0')}`,
+            now,
+            ip,
+          });
+        }
+        yield { from, to, rows };
+      }
+    },
+  };
+}
+
+/** Progress lines for large seeds, about every tenth of the way. */
+function seedProgress() {
+  const t0 = performance.now();
+  let last = 0;
+  return (to) => {
+    if (opts.sessions < 200_000 || (to - last < opts.sessions / 10 && to !== opts.sessions)) return;
+    last = to;
+    const s = (performance.now() - t0) / 1000;
+    progress(`seeding: ${fmtInt(to)} / ${fmtInt(opts.sessions)} sessions (${s.toFixed(1)} s, ${fmtInt(to / s)} rows/s)`);
+  };
+}
+
+/** PostgreSQL: a fresh database with the store's own migrations, rows inserted 10,000 per statement. */
+async function seedPostgres() {
+  const { default: pg } = await import('pg');
+  const name = `sessiond_bench_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  finalizers.push(async () => {
+    const c = new pg.Client({ connectionString: PG_ADMIN_URL });
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await c.end();
+  });
+  const { PostgresStore } = await import('../dist/storage/postgres/postgres-store.js');
+  const store = await PostgresStore.open({ url: url.href, poolSize: 2, activityFlushMs: 1000 });
+  await store.close();
+
+  const db = new pg.Client({ connectionString: url.href });
+  await db.connect();
+  await db.query('SET synchronous_commit = off');
+  const t0 = performance.now();
+  const report = seedProgress();
+  const gen = seedRows(10_000);
+  for (const { to, rows } of gen.batches()) {
+    await db.query(
+      `INSERT INTO sessions (id, token_hash, subject_type, subject_id, organization_id, role, persistent, created_at_ms, last_active_at_ms,
+         expires_at_ms, ended_at_ms, end_reason, ip, user_agent, country, city, last_ip, metadata)
+       SELECT id, h, 'user', sub, 'default', 'user', 0, $4, $4, NULL, NULL, NULL, ip, $5, NULL, NULL, ip, '{}'
+       FROM unnest($1::text[], $2::text[], $3::text[], $6::text[]) AS t(id, h, sub, ip)`,
+      [rows.map((r) => r.id), rows.map((r) => r.hash), rows.map((r) => r.subject), rows[0].now, SEED_UA, rows.map((r) => r.ip)],
+    );
+    report(to);
+  }
+  await db.query('ANALYZE sessions');
+  const dbBytes = Number((await db.query('SELECT pg_database_size(current_database()) AS n')).rows[0].n);
+  await db.end();
+  const seconds = (performance.now() - t0) / 1000;
+  const redisPrefix = `sessiond-bench-${randomBytes(4).toString('hex')}:`;
+  finalizers.push(() => dropRedisKeys(redisPrefix));
+  return {
+    tokens: gen.tokens,
+    seconds,
+    dbBytes,
+    where: `PostgreSQL database ${name}, Redis prefix ${redisPrefix}`,
+    env: { SESSIOND_DATABASE_URL: url.href, SESSIOND_REDIS_URL: REDIS_URL, SESSIOND_REDIS_PREFIX: redisPrefix },
+  };
+}
+
+async function dropRedisKeys(prefix) {
+  const { Redis } = await import('ioredis');
+  const r = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await r.connect();
+  let cursor = '0';
+  do {
+    const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) await r.del(...keys);
+  } while (cursor !== '0');
+  r.disconnect();
+}
+
 async function seed(dataDir) {
   const { SqliteStore } = await import('../dist/storage/sqlite/sqlite-store.js');
   const store = await SqliteStore.open({ dataDir, activityFlushMs: 1000 });
@@ -201,37 +330,21 @@ async function seed(dataDir) {
      expires_at_ms, ended_at_ms, end_reason, ip, user_agent, country, city, last_ip, metadata)
     VALUES (?, ?, 'user', ?, 'default', 'user', 0, ?, ?, NULL, NULL, NULL, ?, ?, NULL, NULL, ?, '{}')`);
 
-  const { sessions, pool } = opts;
-  const stride = Math.floor(sessions / pool);
-  const tokens = [];
-  const batch = 50_000;
   const t0 = performance.now();
-  const insertBatch = db.transaction((from, to, now) => {
-    const random = randomBytes(32 * (to - from));
-    for (let i = from; i < to; i++) {
-      const o = (i - from) * 32;
-      const token = random.subarray(o, o + 32).toString('base64url');
-      if (i % stride === 0 && tokens.length < pool) tokens.push(token);
-      const ip = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
-      const hash = createHash('sha256').update(token, 'utf8').digest('hex');
-      insert.run(randomUUID(), hash, `bench-user-${String(i % 10_000).padStart(5, '0')}`, now, now, ip, SEED_UA, ip);
-    }
+  const report = seedProgress();
+  const gen = seedRows(50_000);
+  const insertBatch = db.transaction((rows) => {
+    for (const r of rows) insert.run(r.id, r.hash, r.subject, r.now, r.now, r.ip, SEED_UA, r.ip);
   });
-  let lastReport = 0;
-  for (let from = 0; from < sessions; from += batch) {
-    const to = Math.min(sessions, from + batch);
-    insertBatch(from, to, Date.now());
-    if (sessions >= 200_000 && (to - lastReport >= sessions / 10 || to === sessions)) {
-      lastReport = to;
-      const s = (performance.now() - t0) / 1000;
-      progress(`seeding: ${fmtInt(to)} / ${fmtInt(sessions)} sessions (${s.toFixed(1)} s, ${fmtInt(to / s)} rows/s)`);
-    }
+  for (const { to, rows } of gen.batches()) {
+    insertBatch(rows);
+    report(to);
   }
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
   const seconds = (performance.now() - t0) / 1000;
   const dbBytes = statSync(join(dataDir, 'sessiond.db')).size;
-  return { tokens, seconds, dbBytes };
+  return { tokens: gen.tokens, seconds, dbBytes, where: `SQLite ${join(dataDir, 'sessiond.db')}`, env: {} };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -243,7 +356,7 @@ async function startBaseline() {
   return { child, pid: child.pid, port: info.port, answerBytes: info.answerBytes };
 }
 
-async function startSessiond(dataDir, bootstrapToken) {
+async function startSessiond(dataDir, bootstrapToken, extraEnv = {}) {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SESSIOND_')));
   Object.assign(env, {
     SESSIOND_PORT: '0',
@@ -251,6 +364,7 @@ async function startSessiond(dataDir, bootstrapToken) {
     SESSIOND_DATA_DIR: dataDir,
     SESSIOND_BOOTSTRAP_TOKEN: bootstrapToken,
     SESSIOND_LOG_LEVEL: 'warn',
+    ...extraEnv,
   });
   const t0 = performance.now();
   const nodeArgs = flags['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${join(benchDir, 'results', 'profiles')}`] : [];
@@ -291,6 +405,18 @@ async function introspect(url, token) {
     body = JSON.parse(text);
   } catch {}
   return { status: r.status, bytes: Buffer.byteLength(text), body };
+}
+
+/** Introspects every token once, 32 at a time. */
+async function prime(url, tokens) {
+  let next = 0;
+  const worker = async () => {
+    while (next < tokens.length) {
+      const r = await introspect(url, tokens[next++]);
+      if (r.status !== 200 || r.body?.active !== true) throw new Error(`priming: a seeded token is not active: ${r.status} ${JSON.stringify(r.body)}`);
+    }
+  };
+  await Promise.all(Array.from({ length: 32 }, worker));
 }
 
 /** Introspects `n` random pool tokens one by one; counts answers that say active:true. */
@@ -336,10 +462,35 @@ function runLoad(config, serverPid) {
   });
 }
 
-const introspectLoad = (port, bodiesFile) => ({
+/**
+ * Several nodes: one load generator per node (all on the load core) with its share of the
+ * connections, run at once; req/s and counts add up, and each latency percentile is the worst
+ * node's (a conservative merge).
+ */
+async function runLoadOnNodes(nodes, bodiesFile) {
+  if (nodes.length === 1) return runLoad(introspectLoad(nodes[0].port, bodiesFile), nodes[0].pid);
+  const share = Math.max(1, Math.round(opts.connections / nodes.length));
+  const rs = await Promise.all(nodes.map((n) => runLoad(introspectLoad(n.port, bodiesFile, share), n.pid)));
+  const sum = (f) => rs.reduce((a, r) => a + f(r), 0);
+  const worst = (k) => Math.max(...rs.map((r) => r.latencyMs[k]));
+  return {
+    ...rs[0],
+    reqPerSec: sum((r) => r.reqPerSec),
+    responses: sum((r) => r.responses),
+    non2xx: sum((r) => r.non2xx),
+    errors: sum((r) => r.errors),
+    timeouts: sum((r) => r.timeouts),
+    serverCpu: sum((r) => r.serverCpu),
+    loadCpu: sum((r) => r.loadCpu),
+    latencyMs: { ...rs[0].latencyMs, p50: worst('p50'), p99: worst('p99'), p999: worst('p999') },
+    samples: { ...rs[0].samples, checked: sum((r) => r.samples.checked), active: sum((r) => r.samples.active) },
+  };
+}
+
+const introspectLoad = (port, bodiesFile, connections = opts.connections) => ({
   url: `http://127.0.0.1:${port}`,
   path: INTROSPECT_PATH,
-  connections: opts.connections,
+  connections,
   warmupSeconds: opts.warmupS,
   durationSeconds: opts.durationS,
   bodiesFile,
@@ -386,26 +537,35 @@ async function main() {
   tmp = mkdtempSync(join(tmpdir(), 'sessiond-bench-'));
   const dataDir = join(tmp, 'data');
 
-  progress(`seeding ${fmtInt(opts.sessions)} sessions into ${dataDir} …`);
-  const seeded = await seed(dataDir);
+  progress(`seeding ${fmtInt(opts.sessions)} sessions (${opts.backend}) …`);
+  const seeded = opts.backend === 'postgres' ? await seedPostgres() : await seed(dataDir);
   const bodiesFile = join(tmp, 'bodies.json');
   writeFileSync(bodiesFile, JSON.stringify(seeded.tokens.map((token) => JSON.stringify({ token }))));
   progress(`seeded in ${seeded.seconds.toFixed(1)} s; database ${mib(seeded.dbBytes / 1024)}; token pool ${fmtInt(seeded.tokens.length)}`);
 
   const bootstrapToken = randomBytes(24).toString('base64url');
   const base = await startBaseline();
-  const sd = await startSessiond(dataDir, bootstrapToken);
-  for (const p of [base.pid, sd.pid]) {
+  // Nodes start one after the other (the first one stores the defaults and the bootstrap credential).
+  const nodes = [];
+  for (let i = 0; i < opts.nodes; i++) nodes.push(await startSessiond(opts.nodes > 1 ? join(tmp, `data-${i}`) : dataDir, bootstrapToken, seeded.env));
+  const sd = nodes[0];
+  for (const p of [base.pid, ...nodes.map((n) => n.pid)]) {
     if (processName(p) !== 'node') throw new Error(`pid ${p} is '${processName(p)}', not node: taskset did not exec`);
   }
   const rssStartKiB = rssKiB(sd.pid);
-  progress(`sessiond up in ${fmtInt(sd.startupMs)} ms at ${sd.url}; RSS ${mib(rssStartKiB)}`);
+  for (const n of nodes) progress(`sessiond up in ${fmtInt(n.startupMs)} ms at ${n.url} (${seeded.where}); RSS ${mib(rssKiB(n.pid))}`);
 
   // Correctness before speed: the pool's tokens must be active in sessiond.
   const probe = await introspect(sd.url, seeded.tokens[0]);
   if (probe.status !== 200 || probe.body?.active !== true) throw new Error(`a seeded token is not active: ${probe.status} ${JSON.stringify(probe.body)}`);
   const baseProbe = await introspect(`http://127.0.0.1:${base.port}`, seeded.tokens[0]);
   const preSample = await sampleActive(sd.url, seeded.tokens, 50);
+  // Steady state, as in production where a user's token is validated many times: every pool
+  // token is introspected once (through each node), so the rounds measure cache hits, and the
+  // first-use reads from storage are not spread over the first round.
+  const primeT0 = performance.now();
+  for (const n of nodes) await prime(n.url, seeded.tokens);
+  progress(`primed ${fmtInt(seeded.tokens.length)} tokens on ${nodes.length} node(s) in ${((performance.now() - primeT0) / 1000).toFixed(1)} s`);
 
   const rounds = [];
   for (let r = 1; r <= opts.rounds; r++) {
@@ -414,7 +574,7 @@ async function main() {
     progress(`  baseline: ${fmtInt(b.reqPerSec)} req/s, p50 ${fmtMs(b.latencyMs.p50)} ms, p99 ${fmtMs(b.latencyMs.p99)} ms`);
     await sleep(500);
     progress(`round ${r}/${opts.rounds}: sessiond …`);
-    const s = await runLoad(introspectLoad(sd.port, bodiesFile), sd.pid);
+    const s = await runLoadOnNodes(nodes, bodiesFile);
     progress(`  sessiond: ${fmtInt(s.reqPerSec)} req/s, p50 ${fmtMs(s.latencyMs.p50)} ms, p99 ${fmtMs(s.latencyMs.p99)} ms`);
     rounds.push({ round: r, baseline: b, sessiond: s });
     // Let the write-behind activity flush (every 1 s) land before the next baseline run.
@@ -427,8 +587,9 @@ async function main() {
   const creation = opts.createSeconds > 0 ? await measureCreation(sd.url, bootstrapToken, sd.pid) : null;
   const rssEndKiB = rssKiB(sd.pid);
 
-  await stopChild(sd.child);
+  for (const n of nodes) await stopChild(n.child);
   await stopChild(base.child);
+  for (const f of finalizers.splice(0)) await f().catch((e) => progress(`clean-up failed: ${e.message}`));
   const sdExit = sd.child.exitCode;
   if (creation) creation.argon2HashMs = await argon2HashMs();
 
@@ -450,6 +611,9 @@ async function main() {
       `${opts.rounds} round(s) × ${opts.durationS} s (warm-up ${opts.warmupS} s)`,
   );
   say(`server on CPU ${SERVER_CPU}, load generator (autocannon) on CPU ${LOAD_CPU}; node ${process.version}; ${cpus()[0]?.model ?? '?'}`);
+  say(
+    `storage: ${seeded.where}${opts.nodes > 1 ? `; ${opts.nodes} sessiond nodes, all on CPU ${SERVER_CPU}, ${Math.round(opts.connections / opts.nodes)} connections each (latency: the worst node's percentile)` : ''}`,
+  );
   say(`each request introspects the next of ${fmtInt(seeded.tokens.length)} tokens (requests ${rounds[0].sessiond.rotation})`);
   say();
   say(
@@ -515,6 +679,7 @@ async function main() {
     at: new Date().toISOString(),
     node: process.version,
     cpu: cpus()[0]?.model ?? null,
+    storage: seeded.where,
     options: { ...opts, pool: seeded.tokens.length, rotation: rounds[0].sessiond.rotation },
     introspection: {
       baseline: b,
@@ -606,4 +771,6 @@ try {
   process.exitCode = 1;
 } finally {
   cleanupSync();
+  // A failed run still drops its PostgreSQL database and Redis keys.
+  for (const f of finalizers.splice(0)) await f().catch((e) => process.stderr.write(`clean-up failed: ${e.message}\n`));
 }
