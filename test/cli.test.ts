@@ -2,12 +2,21 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshStorage, type TestStorage } from './helpers.js';
 
-// The built CLI (`npm test` builds first), on a fresh local data directory.
+// The built CLI (`npm test` builds first) in local mode: on a fresh local data directory, or (the
+// postgres run) on a fresh PostgreSQL database and Redis prefix given by environment variables.
 const dir = mkdtempSync(join(tmpdir(), 'sessiond-cli-'));
 const dataDir = join(dir, 'data');
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let storage: TestStorage;
+beforeAll(async () => {
+  storage = await freshStorage();
+});
+afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  await storage.drop();
+});
 
 function cli(...args: string[]) {
   const r = spawnSync(process.execPath, ['bin/sessiond.js', ...args], {
@@ -18,6 +27,7 @@ function cli(...args: string[]) {
       SESSIOND_ARGON2_TIME_COST: '1',
       SESSIOND_URL: '',
       SESSIOND_TOKEN: '',
+      ...storage.env,
     },
     encoding: 'utf8',
     timeout: 60_000,
@@ -52,7 +62,7 @@ describe('CLI', () => {
   it('adds and lists users, as a table and as JSON', () => {
     const add = cli('users', 'add', 'carol', '--password', 'password-1', '--role', 'admin');
     expect(add.code).toBe(0);
-    expect(add.err).toContain('created the bootstrap credential'); // first use of a fresh directory
+    expect(add.err).toContain('created the bootstrap credential'); // first use of fresh storage
     expect(add.out).toMatch(/loginName\s+carol/);
     const table = cli('users', 'list');
     expect(table.out).toMatch(/LOGINNAME[\s\S]*carol\s+admin\s+default/);

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createArgon2Hasher } from '../src/adapters/argon2-hasher.js';
@@ -8,29 +5,37 @@ import { systemContext } from '../src/core/auth.js';
 import { FakeClock } from '../src/core/clock.js';
 import { DomainError } from '../src/core/errors.js';
 import { type Core, createCore } from '../src/core/index.js';
-import type { PasswordHasher } from '../src/core/ports.js';
+import type { PasswordHasher, Store } from '../src/core/ports.js';
 import { evaluateSession } from '../src/core/session-rules.js';
 import { sweepEndedSessions } from '../src/core/sweep.js';
-import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
+import { openTestStore } from './helpers.js';
 
-// The core against a real SQLite file and real argon2id (at a low cost), with a fake clock.
+// The core against a real store (a SQLite file, or PostgreSQL + Redis on the postgres run) and
+// real argon2id (at a low cost), with a fake clock.
 let hasher: PasswordHasher;
-const dirs: string[] = [];
+const opened: (() => Promise<void>)[] = [];
 beforeAll(async () => {
   hasher = await createArgon2Hasher({ memoryKiB: 1024, timeCost: 1, parallelism: 1 });
 });
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+afterAll(async () => {
+  for (const close of opened.splice(0)) await close();
 });
 
-async function newCore(): Promise<{ core: Core; clock: FakeClock; close: () => Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), 'sessiond-core-'));
-  dirs.push(dir);
-  const store = await SqliteStore.open({ dataDir: dir, activityFlushMs: 60_000 });
+/** A core on fresh storage; `wrap` may put something between the core and the store. */
+async function newCore(wrap: (s: Store) => Store = (s) => s): Promise<{ core: Core; clock: FakeClock; close: () => Promise<void> }> {
+  const { store, close } = await openTestStore({ activityFlushMs: 60_000 });
+  opened.push(close); // closed after the file if a failing test never gets to close()
   const clock = new FakeClock();
-  const core = createCore({ store, clock, hasher });
+  const core = createCore({ store: wrap(store), clock, hasher });
   await core.start();
-  return { core, clock, close: () => store.close() };
+  return {
+    core,
+    clock,
+    close: async () => {
+      opened.splice(opened.indexOf(close), 1);
+      await close();
+    },
+  };
 }
 
 const code = async (p: Promise<unknown>) => {
@@ -168,9 +173,48 @@ describe('session lifecycle', () => {
     expect((await core.sessions.introspect(fresh.token)).verdict.active).toBe(true);
     await close();
   });
+
+  it('a policy reload that read before a local policy write finished does not put the older policy back', async () => {
+    // Another node's change makes this node reload at any moment; here the reload has read the
+    // instance policy, then this node writes one, then the reload finishes.
+    let gate: { read(): void; release: Promise<void> } | null = null;
+    const { core, close } = await newCore(
+      (store) =>
+        new Proxy(store, {
+          get(target, prop) {
+            if (prop === 'getInstancePolicy') {
+              return async () => {
+                const p = await target.getInstancePolicy();
+                const g = gate;
+                gate = null;
+                if (g) {
+                  g.read();
+                  await g.release;
+                }
+                return p;
+              };
+            }
+            const v = Reflect.get(target, prop, target);
+            return typeof v === 'function' ? v.bind(target) : v;
+          },
+        }),
+    );
+    const before = core.policies.instancePolicy().idleTimeoutSeconds;
+    let release = () => {};
+    const read = new Promise<void>((resolve) => {
+      gate = { read: resolve, release: new Promise<void>((r) => (release = r)) };
+    });
+    const reloading = core.policies.reload();
+    await read;
+    await core.policies.patchInstance(systemContext, { idleTimeoutSeconds: before + 77 });
+    release();
+    await reloading;
+    expect(core.policies.instancePolicy().idleTimeoutSeconds).toBe(before + 77);
+    await close();
+  });
 });
 
-describe('service invariants under random operations (property-based, fake clock, real SQLite)', () => {
+describe('service invariants under random operations (property-based, fake clock, real storage)', () => {
   type Op =
     | { kind: 'create'; user: number }
     | { kind: 'advance'; seconds: number }

@@ -1,10 +1,8 @@
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_POLICY, startTestApp, type TestApp } from './helpers.js';
+import { DEFAULT_POLICY, lockStorageWrites, startTestApp, type TestApp } from './helpers.js';
 
 // The Dynatrace Managed cluster API v2 surface (/api/cluster/v2) over a real app on a real
-// SQLite file. Seeds: dynatrace-get/update-cluster-user-sessions.txt; docs/compat-dynatrace.md.
+// SQLite file (PostgreSQL + Redis on the postgres run). Seeds: dynatrace-get/update-cluster-user-sessions.txt; docs/compat-dynatrace.md.
 
 const PW = 'correct horse battery';
 const CONFIG = '/api/cluster/v2/clusterConfig/userSessions';
@@ -548,19 +546,12 @@ describe('Dynatrace cluster API v2', () => {
 
   describe('510 / 500 when storage fails', () => {
     /** Another connection holds the database's write lock, so sessiond's writes time out busy. */
-    function lockDatabase() {
-      const other = new Database(join(t.dataDir, 'sessiond.db'));
-      other.exec('BEGIN IMMEDIATE');
-      return () => {
-        other.exec('ROLLBACK');
-        other.close();
-      };
-    }
+    const lockDatabase = () => lockStorageWrites(t);
 
     it('PUT answers 510 "Configuration update failed" and changes nothing', { timeout: 30_000 }, async () => {
       const before = await policy();
       const events = await policyEvents();
-      const unlock = lockDatabase();
+      const unlock = await lockDatabase();
       let r: Res;
       try {
         r = await put({
@@ -568,7 +559,7 @@ describe('Dynatrace cluster API v2', () => {
           automaticLogoutDto: { logoutInactiveUsersEnabled: true, userInactivityTimeout: 99 },
         });
       } finally {
-        unlock();
+        await unlock();
       }
       expect(r.raw).toBe('{"error":{"code":510,"message":"Configuration update failed"}}');
       expectEnvelope(r, 510);
@@ -580,12 +571,12 @@ describe('Dynatrace cluster API v2', () => {
     it('DELETE /userSessions answers 510 "Failed to invalidate sessions" and ends nothing', { timeout: 30_000 }, async () => {
       const erin = (await t.req('POST', '/v1/users', { loginName: 'erin', password: PW })).body;
       const s = await t.req('POST', '/v1/sessions', { loginName: 'erin', password: PW }, { token: null });
-      const unlock = lockDatabase();
+      const unlock = await lockDatabase();
       let r: Res;
       try {
         r = await dt('DELETE', `${SESSIONS}?userId=${erin.id}`, { token: sess });
       } finally {
-        unlock();
+        await unlock();
       }
       expect(r.raw).toBe('{"error":{"code":510,"message":"Failed to invalidate sessions"}}');
       expect((await t.req('POST', '/v1/sessions/introspect', { token: s.body.token }, { token: null })).body.active).toBe(true);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,6 +6,8 @@ import { Writable } from 'node:stream';
 import { expect } from 'vitest';
 import { createApp, createLogger, type SessiondApp } from '../src/app.js';
 import { type Config, loadConfig } from '../src/config/config.js';
+import type { Store } from '../src/core/ports.js';
+import { openStore } from '../src/storage/index.js';
 
 /** The policy of a fresh instance, as the native API shows it (CONTRACT §3 defaults). */
 export const DEFAULT_POLICY = {
@@ -18,6 +21,68 @@ export const DEFAULT_POLICY = {
 };
 
 export const BOOTSTRAP = 'test-bootstrap-secret-0123456789abcdefghijkl';
+
+/**
+ * The storage every app of this run uses: `SESSIOND_TEST_BACKEND=postgres` (the `postgres` project
+ * of vitest.config.ts) means PostgreSQL plus Redis, anything else SQLite.
+ */
+export const TEST_BACKEND: 'sqlite' | 'postgres' = process.env.SESSIOND_TEST_BACKEND === 'postgres' ? 'postgres' : 'sqlite';
+export const onPostgres = TEST_BACKEND === 'postgres';
+
+/** Title of a suite that only makes sense on SQLite: on the PostgreSQL run it is skipped, and says why. */
+export const sqliteOnlyTitle = (title: string, why: string) => (onPostgres ? `${title} [skipped on PostgreSQL + Redis: SQLite only, ${why}]` : title);
+
+/**
+ * Fresh storage for one app, or for several nodes or processes that share it: on the postgres
+ * backend a new database (test/pg-helpers.ts) and a Redis key prefix of its own; on SQLite nothing
+ * (the data directory is the storage). `config` goes into `loadConfig` overrides, `env` into a
+ * spawned server's environment; `drop()` removes the database.
+ */
+export interface TestStorage {
+  config: Partial<Config>;
+  env: Record<string, string>;
+  drop(): Promise<void>;
+}
+
+export async function freshStorage(): Promise<TestStorage> {
+  if (!onPostgres) return { config: {}, env: {}, drop: async () => {} };
+  const { createTestDatabase, TEST_REDIS_URL } = await import('./pg-helpers.js');
+  const db = await createTestDatabase();
+  const redisPrefix = `sessiond-test-${randomBytes(6).toString('hex')}:`;
+  return {
+    config: { databaseUrl: db.url, redisUrl: TEST_REDIS_URL, redisPrefix },
+    env: { SESSIOND_DATABASE_URL: db.url, SESSIOND_REDIS_URL: TEST_REDIS_URL, SESSIOND_REDIS_PREFIX: redisPrefix },
+    drop: () => db.drop(),
+  };
+}
+
+/** A store of this run's backend on fresh storage (what `startTestApp` opens), for tests of the core; `close()` removes it all. */
+export async function openTestStore(o: { activityFlushMs: number }): Promise<{ store: Store; close(): Promise<void> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sessiond-store-'));
+  const storage = await freshStorage();
+  const { databaseUrl, redisUrl, redisPrefix } = storage.config;
+  const store = await openStore({
+    dataDir,
+    activityFlushMs: o.activityFlushMs,
+    sqliteSynchronous: 'NORMAL',
+    ...(databaseUrl ? { databaseUrl, databasePoolSize: 4 } : {}),
+    ...(redisUrl && redisPrefix ? { redisUrl, redisPrefix } : {}),
+  });
+  return {
+    store,
+    async close() {
+      await store.close();
+      rmSync(dataDir, { recursive: true, force: true });
+      await storage.drop();
+    },
+  };
+}
+
+/** Overrides that start another node on the storage of `t` (same data directory, or same database and Redis prefix). */
+export function storageOf(t: TestApp): Partial<Config> {
+  const { dataDir, databaseUrl, redisUrl, redisPrefix } = t.config;
+  return { dataDir, ...(databaseUrl ? { databaseUrl, redisPrefix } : {}), ...(redisUrl ? { redisUrl } : {}) };
+}
 
 /** Collected log lines of a test app (to assert that no secret is logged). */
 export class LogSink extends Writable {
@@ -49,18 +114,20 @@ export type TestResponse = { status: number; body: any; headers: Record<string, 
 /**
  * A real sessiond on a real SQLite file in a fresh temp directory, with argon2id at a
  * low cost so tests stay fast. `listen: true` also opens a real socket.
- * With `SESSIOND_TEST_BACKEND=postgres` it runs on a fresh PostgreSQL database instead (created on
- * the server of `SESSIOND_TEST_DATABASE_URL`, see test/pg-helpers.ts, and dropped by `close()`).
+ * With `SESSIOND_TEST_BACKEND=postgres` it runs on a fresh PostgreSQL database (created on the
+ * server of `SESSIOND_TEST_DATABASE_URL`, see test/pg-helpers.ts, and dropped by `close()`) plus
+ * Redis (`SESSIOND_TEST_REDIS_URL`) under a key prefix of its own, unless `overrides.databaseUrl`
+ * names a database (then it neither creates nor drops one; see `storageOf`).
  */
 export async function startTestApp(overrides: Partial<Config> = {}, o: { listen?: boolean } = {}): Promise<TestApp & { url: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sessiond-test-'));
-  const pgDb = process.env.SESSIOND_TEST_BACKEND === 'postgres' && !overrides.databaseUrl ? await (await import('./pg-helpers.js')).createTestDatabase() : null;
+  const storage = overrides.databaseUrl ? null : await freshStorage();
   const config = loadConfig(
     {},
     {
       dataDir,
       port: 0,
-      ...(pgDb ? { databaseUrl: pgDb.url } : {}),
+      ...storage?.config,
       logLevel: 'info',
       bootstrapToken: BOOTSTRAP,
       argon2MemoryKiB: 1024,
@@ -107,8 +174,36 @@ export async function startTestApp(overrides: Partial<Config> = {}, o: { listen?
     async close() {
       await app.stop();
       rmSync(dataDir, { recursive: true, force: true });
-      await pgDb?.drop();
+      await storage?.drop();
     },
+  };
+}
+
+/**
+ * Makes the storage of `t` refuse writes for a while, as a stuck other writer would: another
+ * connection takes the write lock (SQLite: `BEGIN IMMEDIATE` on the file; PostgreSQL: every table
+ * locked EXCLUSIVE, reads still allowed), so the app's writes time out and fail as `unavailable`.
+ * Returns the unlock.
+ */
+export async function lockStorageWrites(t: TestApp): Promise<() => Promise<void>> {
+  if (t.config.databaseUrl) {
+    const { default: pg } = await import('pg');
+    const c = new pg.Client({ connectionString: t.config.databaseUrl });
+    await c.connect();
+    await c.query('BEGIN');
+    const tables = await c.query<{ name: string }>("SELECT quote_ident(tablename) AS name FROM pg_tables WHERE schemaname = 'public'");
+    await c.query(`LOCK TABLE ${tables.rows.map((r) => r.name).join(', ')} IN EXCLUSIVE MODE`);
+    return async () => {
+      await c.query('ROLLBACK');
+      await c.end();
+    };
+  }
+  const { default: Database } = await import('better-sqlite3');
+  const other = new Database(join(t.dataDir, 'sessiond.db'));
+  other.exec('BEGIN IMMEDIATE');
+  return async () => {
+    other.exec('ROLLBACK');
+    other.close();
   };
 }
 

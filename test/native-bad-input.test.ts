@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BOOTSTRAP, startTestApp, type TestApp } from './helpers.js';
+import { BOOTSTRAP, onPostgres, startTestApp, type TestApp } from './helpers.js';
 
 // Hostile and malformed input on every /v1 route that takes a body or a query: always a 4xx in
 // the native error shape, never a 5xx, and the stored data is unchanged afterwards.
@@ -349,5 +349,67 @@ describe('bad input', () => {
 
   it('sent a meaningful number of hostile requests', () => {
     expect(requests).toBeGreaterThan(500);
+  });
+});
+
+describe('the NUL character (U+0000) in text', () => {
+  // PostgreSQL's text cannot hold it (SQLite's can): a lookup must still answer "not found" or an
+  // empty list on both backends, and a value that cannot be stored is a 400, never a 500.
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('in a lookup: not found, or an empty list, on both backends', async () => {
+    for (const [m, u] of [
+      ['GET', '/v1/users/%00'],
+      ['PATCH', '/v1/users/a%00b'],
+      ['DELETE', '/v1/users/%00'],
+      ['GET', '/v1/sessions/%00'],
+      ['DELETE', '/v1/sessions/%00'],
+      ['DELETE', '/v1/credentials/%00'],
+      ['GET', '/v1/organizations/%00'],
+      ['DELETE', '/v1/organizations/%00'],
+      ['GET', '/v1/organizations/%00/policy'],
+      ['PUT', '/v1/organizations/%00/policy'],
+    ] as const) {
+      const body = m === 'PATCH' ? { disabled: true } : m === 'PUT' ? { idleTimeoutSeconds: 60 } : undefined;
+      expectError(await t.req(m, u, body), 404, 'not_found', `${m} ${u}`);
+    }
+    for (const u of [
+      '/v1/users?search=%00',
+      '/v1/sessions?userId=%00',
+      '/v1/sessions?organizationId=a%00',
+      '/v1/events?actor=%00',
+      '/v1/events?aggregateId=%00',
+    ]) {
+      const r = await t.req('GET', u);
+      expect(r.status, `${u}: ${r.raw}`).toBe(200);
+      expect(r.body.items, u).toEqual([]);
+    }
+    expect((await t.req('POST', '/v1/users', { loginName: 'nul-signin', password: PW })).status).toBe(201);
+    const signIn = await t.req('POST', '/v1/sessions', { loginName: 'nul-signin', password: PW, organizationId: 'default\u0000' }, { token: null });
+    expectError(signIn, 401, 'invalid_credentials', 'sign-in in an organization id with NUL');
+  });
+
+  it('in a value to store: stored on SQLite, refused as invalid_argument on PostgreSQL', async () => {
+    const org = await t.req('POST', '/v1/organizations', { id: 'nul-org', name: 'a\u0000b' });
+    const credential = await t.req('POST', '/v1/credentials', { name: 'c\u0000', permissions: ['users:read'] });
+    const user = await t.req('POST', '/v1/users', { loginName: 'nul-user', password: PW, displayName: 'd\u0000' });
+    if (onPostgres) {
+      for (const [r, what] of [
+        [org, 'organization name'],
+        [credential, 'credential name'],
+        [user, 'display name'],
+      ] as const)
+        expectError(r, 400, 'invalid_argument', what);
+      expect((await t.req('GET', '/v1/organizations/nul-org')).status).toBe(404);
+      expect((await t.req('GET', '/v1/users?search=nul-user')).body.items).toEqual([]);
+    } else {
+      expect([org.status, credential.status, user.status]).toEqual([201, 201, 201]);
+      expect((await t.req('GET', '/v1/organizations/nul-org')).body.name).toBe('a\u0000b');
+      expect((await t.req('GET', `/v1/users/${user.body.id}`)).body.displayName).toBe('d\u0000');
+    }
   });
 });

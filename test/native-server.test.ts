@@ -1,6 +1,6 @@
 import http2 from 'node:http2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BOOTSTRAP, startTestApp, type TestApp } from './helpers.js';
+import { BOOTSTRAP, onPostgres, startTestApp, type TestApp } from './helpers.js';
 
 // /healthz, /readyz, /metrics, /v1/openapi.json, request ids, and a real socket (HTTP/1.1 and h2c).
 
@@ -66,7 +66,8 @@ describe('health, readiness, metrics and the OpenAPI document (in process)', () 
   it('GET /readyz answers 200 while storage is reachable', async () => {
     const r = await t.req('GET', '/readyz', undefined, { token: null });
     expect(r.status).toBe(200);
-    expect(r.body).toEqual({ status: 'ready', storage: 'ok' });
+    // With Redis (the postgres run), its subscription is reported too.
+    expect(r.body).toEqual({ status: 'ready', storage: 'ok', ...(onPostgres ? { redis: 'ok' } : {}) });
   });
 
   it('GET /metrics exposes Prometheus metrics of requests, sign-ins and open sessions', async () => {

@@ -2,7 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BOOTSTRAP, expectError, startTestApp, type TestApp } from './helpers.js';
 
-// Integration tests of the /v1/sessions routes over a real app on a real SQLite file.
+// Integration tests of the /v1/sessions routes over a real app on a real SQLite file
+// (PostgreSQL + Redis on the postgres run, see vitest.config.ts).
 
 const PW = 'correct horse battery';
 

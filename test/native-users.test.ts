@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectError, startTestApp, type TestApp } from './helpers.js';
 
-// Integration tests of the /v1/users routes over a real app on a real SQLite file.
+// Integration tests of the /v1/users routes over a real app on a real SQLite file
+// (PostgreSQL + Redis on the postgres run, see vitest.config.ts).
 
 type Res = Awaited<ReturnType<TestApp['req']>>;
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 
 /**
@@ -21,6 +22,35 @@ export async function postgresUnavailableReason(): Promise<string | null> {
   } finally {
     await c.end().catch(() => {});
   }
+}
+
+/** Redis for tests (`SESSIOND_TEST_REDIS_URL`, default the local server); every app or test uses its own key prefix. */
+export const TEST_REDIS_URL = process.env.SESSIOND_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** Why Redis tests cannot run here, or null when the server answers. */
+export async function redisUnavailableReason(): Promise<string | null> {
+  const r = new Redis(TEST_REDIS_URL, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  // The rejection only says "Connection is closed."; the error event says why.
+  let cause: unknown = null;
+  r.on('error', (e) => {
+    cause ??= e;
+  });
+  try {
+    await r.connect();
+    await r.ping();
+    return null;
+  } catch (e) {
+    const why = cause ?? e;
+    return `Redis at ${redact(TEST_REDIS_URL)} is unreachable (${why instanceof Error ? why.message : String(why)})`;
+  } finally {
+    r.disconnect();
+  }
+}
+
+/** Why the PostgreSQL + Redis backend of the tests cannot run here (both reasons when both are down), or null. */
+export async function postgresBackendUnavailableReason(): Promise<string | null> {
+  const reasons = (await Promise.all([postgresUnavailableReason(), redisUnavailableReason()])).filter((r) => r !== null);
+  return reasons.length ? reasons.join('; ') : null;
 }
 
 export interface TestDatabase {
@@ -52,4 +82,4 @@ async function admin(statement: string): Promise<void> {
   }
 }
 
-const redact = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+const redact = (url: string) => url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');

@@ -1,91 +1,48 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import http2 from 'node:http2';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BOOTSTRAP } from './helpers.js';
+import { describePostgres } from '../src/storage/postgres/postgres-store.js';
+import { BOOTSTRAP, freshStorage, type TestStorage } from './helpers.js';
+import { exited, freePort, json, startServer } from './process-helpers.js';
 
-// The real server process: durability across SIGKILL, graceful SIGTERM.
+// The real server process: durability across SIGKILL, graceful SIGTERM. On the postgres run the
+// processes use a fresh PostgreSQL database and Redis prefix per test (environment variables).
 
 const dirs: string[] = [];
-afterAll(() => {
+const storages: TestStorage[] = [];
+afterAll(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  for (const s of storages.splice(0)) await s.drop();
 });
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-
-async function startServer(dataDir: string, port: number, env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ['bin/sessiond.js', 'serve'], {
-    env: {
-      ...process.env,
-      SESSIOND_PORT: String(port),
-      SESSIOND_DATA_DIR: dataDir,
-      SESSIOND_BOOTSTRAP_TOKEN: BOOTSTRAP,
-      SESSIOND_LOG_LEVEL: 'warn',
-      SESSIOND_ARGON2_MEMORY_KIB: '1024',
-      SESSIOND_ARGON2_TIME_COST: '1',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (d) => {
-    stderr += d;
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited: ${stderr}`);
-    if (
-      await fetch(`${base}/healthz`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return { child, base, stderr: () => stderr };
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`server did not start: ${stderr}`);
+/** A fresh data directory and storage; `env` points a server process at the storage. */
+async function fresh(): Promise<{ dataDir: string; env: Record<string, string>; storage: TestStorage }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sessiond-proc-'));
+  dirs.push(dataDir);
+  const storage = await freshStorage();
+  storages.push(storage);
+  return { dataDir, env: storage.env, storage };
 }
-
-const exited = (child: ChildProcess) =>
-  new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve({ code: child.exitCode, signal: child.signalCode });
-    else child.once('exit', (code, signal) => resolve({ code, signal }));
-  });
-
-const json = (base: string, method: string, path: string, body?: unknown, token: string | null = BOOTSTRAP) =>
-  fetch(`${base}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
 
 describe('server process', () => {
   it('prints where it listens, which storage, and never the bootstrap secret it was given', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'sessiond-proc-'));
-    dirs.push(dataDir);
-    const { child, stderr } = await startServer(dataDir, await freePort());
+    const { dataDir, env, storage } = await fresh();
+    const { child, stderr } = await startServer(dataDir, await freePort(), env);
     child.kill('SIGTERM');
     await exited(child);
     expect(stderr()).toMatch(/sessiond listening on http:\/\/127\.0\.0\.1:\d+/);
-    expect(stderr()).toContain(`storage: SQLite ${dataDir}/sessiond.db`);
+    const { databaseUrl } = storage.config;
+    expect(stderr()).toContain(databaseUrl ? `storage: ${describePostgres(databaseUrl)} + Redis ` : `storage: SQLite ${dataDir}/sessiond.db`);
     expect(stderr()).not.toContain(BOOTSTRAP);
   });
 
   it('keeps every acknowledged session across kill -9 in the middle of concurrent sign-ins', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'sessiond-proc-'));
-    dirs.push(dataDir);
+    const { dataDir, env } = await fresh();
     const port = await freePort();
-    const { child, base } = await startServer(dataDir, port);
+    const { child, base } = await startServer(dataDir, port, env);
     expect((await json(base, 'POST', '/v1/users', { loginName: 'k', password: 'password-1' })).status).toBe(201);
     const acknowledged: { id: string; token: string }[] = [];
     let stop = false;
@@ -110,7 +67,7 @@ describe('server process', () => {
     await exited(child);
     expect(acknowledged.length).toBeGreaterThan(20);
 
-    const again = await startServer(dataDir, port);
+    const again = await startServer(dataDir, port, env);
     let lost = 0;
     for (const a of acknowledged) {
       const r = (await (await json(again.base, 'POST', '/v1/sessions/introspect', { token: a.token }, null)).json()) as {
@@ -125,10 +82,9 @@ describe('server process', () => {
   }, 60_000);
 
   it('SIGTERM finishes in-flight requests, closes idle HTTP/1.1 and HTTP/2 connections, exits 0 quickly', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'sessiond-proc-'));
-    dirs.push(dataDir);
+    const { dataDir, env } = await fresh();
     // Default argon2 cost so the sign-in is still in flight when SIGTERM arrives.
-    const { child, base } = await startServer(dataDir, await freePort(), { SESSIOND_ARGON2_MEMORY_KIB: '65536', SESSIOND_ARGON2_TIME_COST: '3' });
+    const { child, base } = await startServer(dataDir, await freePort(), { ...env, SESSIOND_ARGON2_MEMORY_KIB: '65536', SESSIOND_ARGON2_TIME_COST: '3' });
     expect((await json(base, 'POST', '/v1/users', { loginName: 'g', password: 'password-1' })).status).toBe(201);
 
     // An idle keep-alive HTTP/1.1 connection and an idle h2c session.

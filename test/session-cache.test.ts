@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SessionRecord } from '../src/core/ports.js';
+import type { SessionRecord, Store } from '../src/core/ports.js';
 import { ActivityBuffer } from '../src/storage/activity-buffer.js';
+import { openStore } from '../src/storage/index.js';
 import { SessionCache } from '../src/storage/session-cache.js';
-import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
 import { isoTime } from '../src/surfaces/shared/iso-time.js';
-import { startTestApp, type TestApp } from './helpers.js';
+import { freshStorage, onPostgres, sqliteOnlyTitle, startTestApp, storageOf, type TestApp, type TestStorage } from './helpers.js';
 
 // The in-memory session cache of the validation path, and what keeps it honest: every
 // write that changes a session forgets it, in or out of transactions, committed or not,
@@ -108,19 +108,33 @@ describe('ActivityBuffer', () => {
   });
 });
 
-describe('SqliteStore with the session cache', () => {
+// Two stores on one storage: SqliteStore on one file, or (the postgres run) PostgresStore with
+// Redis, two nodes on one database and Redis prefix.
+describe(`${onPostgres ? 'PostgresStore + Redis' : 'SqliteStore'} with the session cache`, () => {
   let dir: string;
-  let a: SqliteStore;
-  let b: SqliteStore;
+  let storage: TestStorage;
+  let a: Store;
+  let b: Store;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sessiond-cache-'));
-    a = await SqliteStore.open({ dataDir: dir, activityFlushMs: 60_000 });
-    b = await SqliteStore.open({ dataDir: dir, activityFlushMs: 60_000 });
+    storage = await freshStorage();
+    const { databaseUrl, redisUrl, redisPrefix } = storage.config;
+    const open = () =>
+      openStore({
+        dataDir: dir,
+        activityFlushMs: 60_000,
+        sqliteSynchronous: 'FULL',
+        ...(databaseUrl ? { databaseUrl, databasePoolSize: 4 } : {}),
+        ...(redisUrl && redisPrefix ? { redisUrl, redisPrefix } : {}),
+      });
+    a = await open();
+    b = await open();
   });
   afterAll(async () => {
     await a.close();
     await b.close();
     rmSync(dir, { recursive: true, force: true });
+    await storage.drop();
   });
 
   it('an end inside a committed transaction is seen at once', async () => {
@@ -138,8 +152,9 @@ describe('SqliteStore with the session cache', () => {
     await expect(
       a.transaction(async (tx) => {
         await tx.endSessions(['t2'], 'revoked', 2_000);
-        // Same connection: this read sees the uncommitted end and would cache it.
-        expect((await a.findSessionByTokenHash('hash-t2'))?.endReason).toBe('revoked');
+        // SQLite, same connection: this read sees the uncommitted end and would cache it.
+        // PostgreSQL, another pool connection: it sees the committed row (and may cache it).
+        expect((await a.findSessionByTokenHash('hash-t2'))?.endReason).toBe(onPostgres ? null : 'revoked');
         throw new Error('roll back');
       }),
     ).rejects.toThrow('roll back');
@@ -167,24 +182,67 @@ describe('SqliteStore with the session cache', () => {
     expect(await b.getSession('t4')).toMatchObject({ lastActiveAtMs: 9_000, lastIp: '10.1.1.1' });
   });
 
-  it('a write by another connection to the same file is noticed within the check interval', async () => {
-    await a.insertSession(record('t5'));
-    expect((await a.findSessionByTokenHash('hash-t5'))?.endedAtMs).toBeNull();
-    let told = 0;
-    a.onExternalChange(() => told++);
-    await b.endSessions(['t5'], 'revoked', 4_000); // "another process": its own connection
-    await sleep(150);
-    expect(await a.findSessionByTokenHash('hash-t5')).toMatchObject({ endReason: 'revoked' });
-    expect(told).toBe(1);
-  });
+  // SQLite only: PRAGMA data_version noticing another connection's commit (and telling the
+  // external-change listeners, which PostgreSQL calls for policy changes only); another node's
+  // session changes on PostgreSQL + Redis are covered by test/redis-invalidation.test.ts.
+  it.skipIf(onPostgres)(
+    sqliteOnlyTitle(
+      'a write by another connection to the same file is noticed within the check interval',
+      'PRAGMA data_version; see redis-invalidation.test.ts',
+    ),
+    async () => {
+      await a.insertSession(record('t5'));
+      expect((await a.findSessionByTokenHash('hash-t5'))?.endedAtMs).toBeNull();
+      let told = 0;
+      a.onExternalChange?.(() => told++);
+      // This process's own activity worker commits on another connection too: not an external change.
+      a.recordActivity('t5', 5_000, null);
+      await a.flush();
+      await sleep(150);
+      expect(await a.findSessionByTokenHash('hash-t5')).toMatchObject({ lastActiveAtMs: 5_000 });
+      expect(told).toBe(0);
+      // "Another process" (its own connection) ends it, with its event, as the core always writes one.
+      await b.transaction(async (tx) => {
+        await tx.endSessions(['t5'], 'revoked', 4_000);
+        await tx.appendEvent({
+          aggregateType: 'session',
+          aggregateId: 't5',
+          type: 'session.revoked',
+          actor: 'test',
+          organizationId: 'default',
+          atMs: 4_000,
+          data: {},
+        });
+      });
+      await sleep(150);
+      expect(await a.findSessionByTokenHash('hash-t5')).toMatchObject({ endReason: 'revoked' });
+      expect(told).toBe(1);
+    },
+  );
+
+  it.skipIf(onPostgres)(
+    sqliteOnlyTitle("another process's recorded use is noticed within the check interval", 'PRAGMA data_version and the activity writer rows'),
+    async () => {
+      await a.insertSession(record('t6'));
+      expect(await a.findSessionByTokenHash('hash-t6')).toMatchObject({ lastActiveAtMs: 1_000 });
+      let told = 0;
+      a.onExternalChange?.(() => told++);
+      b.recordActivity('t6', 6_000, '10.6.6.6'); // used on the other server
+      await b.flush();
+      await sleep(150);
+      expect(await a.findSessionByTokenHash('hash-t6')).toMatchObject({ lastActiveAtMs: 6_000, lastIp: '10.6.6.6' });
+      expect(told).toBe(1);
+    },
+  );
 });
 
+// On the postgres run: two nodes on one database and Redis prefix.
 describe('two servers on one data directory (e.g. the CLI in local mode next to a running server)', () => {
   let server: TestApp;
   let other: TestApp;
   beforeAll(async () => {
     server = await startTestApp();
-    other = await startTestApp({ dataDir: server.dataDir });
+    other = await startTestApp(storageOf(server));
   });
   afterAll(async () => {
     await other.close();

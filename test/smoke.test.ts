@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from './helpers.js';
+import { onPostgres, startTestApp, type TestApp } from './helpers.js';
 
 describe('smoke', () => {
   let t: TestApp;
@@ -7,6 +7,16 @@ describe('smoke', () => {
     t = await startTestApp();
   });
   afterAll(() => t.close());
+
+  it('runs on the backend of this test run (SQLite, or PostgreSQL + Redis with SESSIOND_TEST_BACKEND=postgres)', async () => {
+    if (onPostgres) {
+      expect(t.app.core.store.description).toMatch(/^PostgreSQL \S+\/sessiond_test_[0-9a-f]{12} \+ Redis \S+ /);
+      expect((await t.req('GET', '/readyz', undefined, { token: null })).body).toEqual({ status: 'ready', storage: 'ok', redis: 'ok' });
+    } else {
+      expect(t.app.core.store.description).toBe(`SQLite ${t.dataDir}/sessiond.db`);
+      expect((await t.req('GET', '/readyz', undefined, { token: null })).body).toEqual({ status: 'ready', storage: 'ok' });
+    }
+  });
 
   it('signs in, introspects, revokes', async () => {
     const u = await t.req('POST', '/v1/users', { loginName: 'alice', password: 'correct horse battery', role: 'user' });

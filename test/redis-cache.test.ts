@@ -1,0 +1,483 @@
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { afterEach, describe, expect, it } from 'vitest';
+import { systemContext } from '../src/core/auth.js';
+import { FakeClock } from '../src/core/clock.js';
+import { createCore } from '../src/core/index.js';
+import type { PasswordHasher, SessionRecord } from '../src/core/ports.js';
+import { PostgresStore } from '../src/storage/postgres/postgres-store.js';
+import { FILL_WINDOW_MS } from '../src/storage/redis-session-tier.js';
+import { startTestApp, type TestApp } from './helpers.js';
+import { createTestDatabase, postgresBackendUnavailableReason, TEST_REDIS_URL, type TestDatabase } from './pg-helpers.js';
+
+// The shared session cache in Redis (PostgreSQL + Redis): several nodes (stores or whole apps on
+// one fresh database, one key prefix per test) validate from memory, then Redis, then PostgreSQL;
+// every change removes the Redis copy before it commits; uses made on one node reach the others'
+// idle judgement through Redis; rate limits are counted across nodes; and a Redis that stalls or
+// drops (a TCP proxy in front of the real server is paused or cut; the shared server is never
+// touched) leaves every answer correct, from PostgreSQL. Memory entries are trusted for a minute
+// here unless a test says otherwise, so only Redis (messages, deletions, the epoch) can explain
+// a change seen sooner. Without PostgreSQL or Redis the file is skipped with the reason; CI=true fails.
+
+const unavailable = await postgresBackendUnavailableReason();
+const inCi = process.env.CI === 'true';
+if (unavailable && !inCi) console.warn(`[redis-cache] SKIPPING every test: ${unavailable}`);
+
+describe('PostgreSQL and Redis for the shared-cache tests', () => {
+  it.runIf(inCi)('are reachable under CI=true (CI must not skip these tests)', () => {
+    expect(unavailable).toBeNull();
+  });
+});
+
+/** A port nothing listens on: a Redis that is down. */
+const DEAD_REDIS_URL = 'redis://127.0.0.1:1';
+const PASSWORD = 'correct horse battery staple';
+const noHasher: PasswordHasher = { hash: async () => 'x', verify: async () => false, verifyDummy: async () => {} };
+
+let n = 0;
+const session = (o: Partial<SessionRecord> = {}): SessionRecord => {
+  n++;
+  const now = Date.now();
+  return {
+    id: `s-${n}-${randomBytes(4).toString('hex')}`,
+    tokenHash: randomBytes(16).toString('hex'),
+    subjectType: 'user',
+    subjectId: 'user-1',
+    organizationId: 'default',
+    role: 'user',
+    persistent: false,
+    createdAtMs: now,
+    lastActiveAtMs: now,
+    expiresAtMs: null,
+    endedAtMs: null,
+    endReason: null,
+    ip: '192.0.2.1',
+    userAgent: 'agent/1',
+    country: null,
+    city: null,
+    lastIp: '192.0.2.1',
+    metadata: {},
+    ...o,
+  };
+};
+
+/** Polls `check` until it holds; returns the ms it took, or throws after `withinMs`. */
+async function within(withinMs: number, check: () => Promise<boolean> | boolean): Promise<number> {
+  const start = Date.now();
+  for (;;) {
+    if (await check()) return Date.now() - start;
+    if (Date.now() - start > withinMs) throw new Error(`not within ${withinMs} ms`);
+    await sleep(10);
+  }
+}
+
+/**
+ * A TCP proxy in front of the real Redis, for one node: `stall()` holds every byte (a Redis that
+ * stops answering without closing anything), `drop()` cuts every connection and refuses new ones,
+ * `restore()` passes traffic again (held bytes first, in order).
+ */
+class RedisProxy {
+  private state: 'pass' | 'stalled' | 'down' = 'pass';
+  private readonly pairs = new Set<{ client: net.Socket; upstream: net.Socket; up: Buffer[]; down: Buffer[] }>();
+  private constructor(private readonly server: net.Server) {}
+
+  static async start(): Promise<RedisProxy> {
+    const target = new URL(TEST_REDIS_URL);
+    const server = net.createServer();
+    const proxy = new RedisProxy(server);
+    server.on('connection', (client) => proxy.accept(client, target));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return proxy;
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${(this.server.address() as net.AddressInfo).port}`;
+  }
+
+  private accept(client: net.Socket, target: URL): void {
+    if (this.state === 'down') {
+      client.destroy();
+      return;
+    }
+    const upstream = net.connect(Number(target.port || 6379), target.hostname);
+    const pair = { client, upstream, up: [] as Buffer[], down: [] as Buffer[] };
+    this.pairs.add(pair);
+    client.on('data', (d: Buffer) => (this.state === 'stalled' ? pair.up.push(d) : upstream.write(d)));
+    upstream.on('data', (d: Buffer) => (this.state === 'stalled' ? pair.down.push(d) : client.write(d)));
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+      this.pairs.delete(pair);
+    };
+    for (const s of [client, upstream]) {
+      s.on('close', end);
+      s.on('error', end);
+    }
+  }
+
+  stall(): void {
+    this.state = 'stalled';
+  }
+
+  drop(): void {
+    this.state = 'down';
+    for (const p of [...this.pairs]) {
+      p.client.destroy();
+      p.upstream.destroy();
+    }
+  }
+
+  restore(): void {
+    this.state = 'pass';
+    for (const p of this.pairs) {
+      for (const d of p.up.splice(0)) p.upstream.write(d);
+      for (const d of p.down.splice(0)) p.client.write(d);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.drop();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+}
+
+let db: TestDatabase | null = null;
+let prefix = '';
+const cleanups: (() => Promise<void>)[] = [];
+
+async function fresh(): Promise<TestDatabase> {
+  db = await createTestDatabase();
+  prefix = `sessiond-test-${randomBytes(6).toString('hex')}:`;
+  return db;
+}
+
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+  await db?.drop();
+  db = null;
+});
+
+/**
+ * A node on this test's database and prefix. `memoryEntries: 0` turns its memory tier off, so
+ * every validation it makes reaches the shared tier (Redis, then PostgreSQL).
+ */
+async function node(o: { redisUrl?: string; memoryEntries?: number; memoryTtlMs?: number } = {}): Promise<PostgresStore> {
+  if (!db) throw new Error('no database');
+  const s = await PostgresStore.open({
+    url: db.url,
+    poolSize: 3,
+    activityFlushMs: 60_000, // flushed by the tests
+    externalPollMs: 60_000,
+    redis: { url: o.redisUrl ?? TEST_REDIS_URL, prefix, commandTimeoutMs: 150 },
+    sessionCacheEntries: o.memoryEntries ?? 1000,
+    sessionCacheTtlMs: o.memoryTtlMs ?? 60_000,
+    cacheEpochPollMs: 100,
+  });
+  cleanups.push(() => s.close());
+  return s;
+}
+
+async function proxy(): Promise<RedisProxy> {
+  const p = await RedisProxy.start();
+  cleanups.push(() => p.close());
+  return p;
+}
+
+/** An app (a whole node) on this test's database and prefix. */
+async function app(overrides: Parameters<typeof startTestApp>[0] = {}): Promise<TestApp> {
+  if (!db) throw new Error('no database');
+  const t = await startTestApp({ databaseUrl: db.url, redisUrl: TEST_REDIS_URL, redisPrefix: prefix, ...overrides });
+  cleanups.push(() => t.close());
+  return t;
+}
+
+const statsOf = (t: TestApp) => (t.app.store as PostgresStore).cacheStats();
+const introspect = (t: TestApp, token: string) => t.req('POST', '/v1/sessions/introspect', { token }, { token: null });
+
+async function signIn(t: TestApp): Promise<{ id: string; token: string }> {
+  const loginName = `u${randomBytes(4).toString('hex')}`;
+  expect((await t.req('POST', '/v1/users', { loginName, password: PASSWORD })).status).toBe(201);
+  const r = await t.req('POST', '/v1/sessions', { loginName, password: PASSWORD }, { token: null });
+  expect(r.status, r.raw).toBe(201);
+  return { id: r.body.session.id, token: r.body.token };
+}
+
+/** A Redis client of the test itself, to look at what the nodes stored. */
+async function inspector(): Promise<Redis> {
+  const r = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0 });
+  await r.connect();
+  cleanups.push(async () => r.disconnect());
+  return r;
+}
+
+describe.skipIf(unavailable !== null)('PostgreSQL + Redis: the shared session cache', () => {
+  it('a session created on node A is validated on node B from Redis, without a PostgreSQL read after the first fill', async () => {
+    await fresh();
+    const a = await app();
+    const b = await app({ sessionCacheEntries: 0 }); // no memory tier: every validation asks Redis
+    const { id, token } = await signIn(a);
+
+    const a0 = statsOf(a);
+    expect((await introspect(a, token)).body.active).toBe(true);
+    const a1 = statsOf(a);
+    expect(a1.storageReads - a0.storageReads).toBe(1); // the first validation reads PostgreSQL and fills Redis
+    expect(a1.redisMisses - a0.redisMisses).toBe(1);
+
+    const b0 = statsOf(b);
+    for (let i = 0; i < 5; i++) {
+      const r = await introspect(b, token);
+      expect(r.body).toMatchObject({ active: true, session: { id } });
+    }
+    const b1 = statsOf(b);
+    expect(b1.storageReads - b0.storageReads).toBe(0);
+    expect(b1.redisHits - b0.redisHits).toBe(5);
+    // The counter does count: an unknown token is never cached, so it reads PostgreSQL.
+    expect((await introspect(b, randomBytes(32).toString('base64url'))).body).toMatchObject({ active: false, reason: 'unknown' });
+    expect(statsOf(b).storageReads - b1.storageReads).toBe(1);
+
+    // A revocation on A, then at once on B: "revoked", although B answered from Redis a moment ago.
+    expect((await a.req('DELETE', `/v1/sessions/${id}`)).status).toBe(204);
+    expect((await introspect(b, token)).body).toMatchObject({ active: false, reason: 'revoked' });
+  });
+
+  it('a revocation on node A is seen on node B at once from Redis, and in B’s memory well before its TTL', async () => {
+    await fresh();
+    const a = await node();
+    const b = await node({ memoryEntries: 0 });
+    const c = await node(); // memory tier on, entries trusted for a minute
+    const s = session();
+    await a.insertSession(s);
+    expect((await b.findSessionByTokenHash(s.tokenHash))?.endedAtMs).toBeNull(); // fills Redis
+    const reads = b.cacheStats().storageReads;
+    expect((await b.findSessionByTokenHash(s.tokenHash))?.endedAtMs).toBeNull();
+    expect(b.cacheStats().storageReads).toBe(reads); // from Redis
+    expect((await c.findSessionByTokenHash(s.tokenHash))?.id).toBe(s.id);
+    expect(c.findCachedSessionByTokenHash(s.tokenHash)?.endedAtMs).toBeNull(); // in C's memory now
+    expect(c.cacheStats()).toMatchObject({ redisHits: 1, storageReads: 0 });
+
+    const endedAt = Date.now();
+    expect(await a.endSessions([s.id], 'revoked', endedAt)).toEqual([s.id]);
+    // No waiting: the Redis copy was removed before the revocation committed.
+    expect(await b.findSessionByTokenHash(s.tokenHash)).toMatchObject({ endedAtMs: endedAt, endReason: 'revoked' });
+    const ms = await within(1000, async () => (await c.findSessionByTokenHash(s.tokenHash))?.endReason === 'revoked');
+    expect(ms).toBeLessThan(500);
+  });
+
+  it('a reader that read PostgreSQL before a change committed cannot put that row into Redis', async () => {
+    await fresh();
+    const a = await node();
+    const b = await node({ memoryEntries: 0 });
+    const tier = b.sharedCache;
+    if (!tier) throw new Error('no shared cache');
+    const s = session();
+    await a.insertSession(s);
+    // B misses in Redis and reads the (still active) row; A's revocation commits before B fills.
+    const lookup = await tier.lookup(s.tokenHash);
+    if (!lookup || !('missed' in lookup)) throw new Error(`expected a miss, got ${JSON.stringify(lookup)}`);
+    const readBefore = await b.getSession(s.id);
+    expect(readBefore?.endedAtMs).toBeNull();
+    const endedAt = Date.now();
+    await a.endSessions([s.id], 'revoked', endedAt);
+    await tier.fill(lookup.missed, readBefore as SessionRecord, 60_000);
+    expect(await tier.lookup(s.tokenHash)).toHaveProperty('missed'); // refused (the tombstone)
+    expect(await b.findSessionByTokenHash(s.tokenHash)).toMatchObject({ endedAtMs: endedAt, endReason: 'revoked' });
+
+    // Without a change in between, the same steps do fill Redis…
+    const s2 = session();
+    await a.insertSession(s2);
+    const l2 = await tier.lookup(s2.tokenHash);
+    if (!l2 || !('missed' in l2)) throw new Error('expected a miss');
+    await tier.fill(l2.missed, s2, 60_000);
+    expect(await tier.lookup(s2.tokenHash)).toMatchObject({ found: { id: s2.id } });
+    // …but not when the lookup is older than the fill window (a tombstone could have expired since).
+    const s3 = session();
+    await a.insertSession(s3);
+    const l3 = await tier.lookup(s3.tokenHash);
+    if (!l3 || !('missed' in l3)) throw new Error('expected a miss');
+    await tier.fill({ ...l3.missed, atMs: l3.missed.atMs - FILL_WINDOW_MS - 1 }, s3, 60_000);
+    expect(await tier.lookup(s3.tokenHash)).toHaveProperty('missed');
+  });
+
+  it('many validations racing a revocation leave no "active" copy in Redis', async () => {
+    await fresh();
+    const a = await node();
+    const [b, c] = [await node({ memoryEntries: 0 }), await node({ memoryEntries: 0 })];
+    for (let round = 0; round < 5; round++) {
+      const s = session();
+      await a.insertSession(s);
+      const reads = Array.from({ length: 20 }, (_, i) => (i % 2 ? b : c).findSessionByTokenHash(s.tokenHash));
+      const endedAt = Date.now();
+      await a.endSessions([s.id], 'revoked', endedAt);
+      await Promise.all(reads);
+      // Right after the revocation was acknowledged, and later: every node, every read.
+      for (const x of [b, c, b, c]) expect((await x.findSessionByTokenHash(s.tokenHash))?.endedAtMs).toBe(endedAt);
+      await sleep(50);
+      expect((await b.findSessionByTokenHash(s.tokenHash))?.endedAtMs).toBe(endedAt);
+    }
+  });
+
+  it('a use on node A moves the last activity node B sees after A’s flush, from Redis, never backwards', async () => {
+    await fresh();
+    const a = await node();
+    const b = await node({ memoryEntries: 0 });
+    const t0 = Date.now() - 60_000;
+    const s = session({ createdAtMs: t0, lastActiveAtMs: t0 });
+    await a.insertSession(s);
+    expect((await b.findSessionByTokenHash(s.tokenHash))?.lastActiveAtMs).toBe(t0); // fills Redis
+
+    const used = Date.now();
+    a.recordActivity(s.id, used, '198.51.100.7');
+    expect((await b.findSessionByTokenHash(s.tokenHash))?.lastActiveAtMs).toBe(t0); // not flushed yet
+    await a.flush();
+    const reads = b.cacheStats().storageReads;
+    expect(await b.findSessionByTokenHash(s.tokenHash)).toMatchObject({ lastActiveAtMs: used, lastIp: '198.51.100.7' });
+    expect(b.cacheStats().storageReads).toBe(reads); // the Redis copy, with the use recorded in Redis
+    expect(await b.getSession(s.id)).toMatchObject({ lastActiveAtMs: used });
+
+    // An older use flushed later (another node's) moves nothing back, in Redis or PostgreSQL.
+    const c = await node();
+    c.recordActivity(s.id, used - 10_000, '203.0.113.1');
+    await c.flush();
+    expect(await b.findSessionByTokenHash(s.tokenHash)).toMatchObject({ lastActiveAtMs: used, lastIp: '198.51.100.7' });
+    const client = new pg.Client({ connectionString: db?.url });
+    await client.connect();
+    try {
+      const row = (await client.query('SELECT last_active_at_ms, last_ip FROM sessions WHERE id = $1', [s.id])).rows[0];
+      expect({ at: Number(row.last_active_at_ms), ip: row.last_ip }).toEqual({ at: used, ip: '198.51.100.7' });
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('idle timeouts on node B count the uses made on node A', async () => {
+    await fresh();
+    const a = await node();
+    const b = await node({ memoryEntries: 0 });
+    const clock = new FakeClock(Date.now());
+    const coreA = createCore({ store: a, clock, hasher: noHasher });
+    const coreB = createCore({ store: b, clock, hasher: noHasher });
+    await coreA.start();
+    await coreB.start();
+    await coreA.policies.patchInstance(systemContext, { idleTimeoutSeconds: 60 });
+    await coreB.policies.reload();
+    const { token } = await coreA.sessions.createFor({ type: 'user', id: 'user-1', organizationId: 'default', role: 'user' }, { actor: 'system' });
+    expect((await coreB.sessions.introspect(token)).verdict.active).toBe(true); // B's Redis copy: last use at creation
+
+    clock.advanceSeconds(50);
+    expect((await coreA.sessions.introspect(token)).verdict.active).toBe(true); // a use on A
+    await a.flush();
+    clock.advanceSeconds(50); // 100 s after creation, 50 s after the use on A
+    const reads = b.cacheStats().storageReads;
+    const onB = await coreB.sessions.introspect(token);
+    expect(onB.verdict.active).toBe(true); // idle for 100 s by B's Redis copy alone
+    expect(b.cacheStats().storageReads).toBe(reads); // judged from Redis, which holds A's use
+    clock.advanceSeconds(61);
+    expect((await coreB.sessions.introspect(token)).verdict).toMatchObject({ active: false, reason: 'idle_timeout' });
+  });
+
+  it('a change made by a node that cannot reach Redis moves the epoch: no node answers from the old Redis copy', async () => {
+    await fresh();
+    const p = await proxy();
+    const a = await node({ memoryEntries: 0 });
+    const b = await node({ redisUrl: p.url });
+    const s = session();
+    await a.insertSession(s);
+    await a.findSessionByTokenHash(s.tokenHash); // fills Redis
+    const epoch = a.sharedCache?.currentEpoch;
+    const reads = a.cacheStats().storageReads;
+    expect((await a.findSessionByTokenHash(s.tokenHash))?.endedAtMs).toBeNull();
+    expect(a.cacheStats().storageReads).toBe(reads); // answered from Redis
+
+    p.drop();
+    await within(1000, () => b.health().redis === 'down');
+    const endedAt = Date.now();
+    await b.endSessions([s.id], 'revoked', endedAt); // B cannot remove the Redis copy, nor publish
+    const ms = await within(1000, async () => (await a.findSessionByTokenHash(s.tokenHash))?.endedAtMs === endedAt);
+    expect(ms).toBeLessThan(600); // the epoch poll (100 ms here), not the copy's TTL (minutes)
+    expect(a.sharedCache?.currentEpoch).toBe((epoch ?? 0) + 1);
+    // The old copy is still in Redis, still "active": only the epoch keeps it from being used.
+    const old = await (await inspector()).get(`${prefix}session:${epoch}:${s.tokenHash}`);
+    expect(old).toContain('"endedAtMs":null');
+  });
+
+  it('Redis stalling, then dropping, mid-test: answers stay correct from PostgreSQL, /readyz says so, and the node recovers', async () => {
+    await fresh();
+    const p = await proxy();
+    const a = await app();
+    const b = await app({ redisUrl: p.url, redisCommandTimeoutMs: 100, sessionCacheEntries: 0 });
+    const c = await app({ redisUrl: p.url, redisCommandTimeoutMs: 100 }); // memory tier on (1 s)
+    const first = await signIn(a);
+    const second = await signIn(a);
+    for (const x of [first, second]) expect((await introspect(b, x.token)).body.active).toBe(true); // in Redis now
+    expect((await introspect(c, first.token)).body.active).toBe(true); // in C's memory now
+    expect((await b.req('GET', '/readyz', undefined, { token: null })).body).toEqual({ status: 'ready', storage: 'ok', redis: 'ok' });
+
+    // Stalled: B's commands time out; B answers from PostgreSQL.
+    p.stall();
+    const started = Date.now();
+    expect((await introspect(b, first.token)).body.active).toBe(true);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect((await b.req('GET', '/readyz', undefined, { token: null })).body).toEqual({ status: 'ready', storage: 'ok', redis: 'down' });
+    expect((await a.req('DELETE', `/v1/sessions/${first.id}`)).status).toBe(204);
+    expect((await introspect(b, first.token)).body).toMatchObject({ active: false, reason: 'revoked' });
+    // A memory tier behind a stalled link does not get the message: its entry's 1 s TTL is the bound.
+    await within(1300, async () => (await introspect(c, first.token)).body.reason === 'revoked');
+    // A revocation on B itself while B cannot reach Redis: A (which can) must not answer from the Redis copy.
+    expect((await b.req('DELETE', `/v1/sessions/${second.id}`)).status).toBe(204);
+    await within(1000, async () => (await introspect(a, second.token)).body.reason === 'revoked');
+
+    // Dropped: the same.
+    p.drop();
+    expect((await introspect(b, first.token)).body).toMatchObject({ active: false, reason: 'revoked' });
+    expect((await introspect(b, second.token)).body).toMatchObject({ active: false, reason: 'revoked' });
+    const third = await signIn(a);
+    expect((await introspect(b, third.token)).body.active).toBe(true);
+    expect((await b.req('GET', '/readyz', undefined, { token: null })).body).toEqual({ status: 'ready', storage: 'ok', redis: 'down' });
+
+    // Back: B uses Redis again.
+    p.restore();
+    await within(5000, async () => (await b.req('GET', '/readyz', undefined, { token: null })).body.redis === 'ok');
+    await within(3000, async () => {
+      const before = statsOf(b).redisHits;
+      expect((await introspect(b, third.token)).body.active).toBe(true);
+      return statsOf(b).redisHits > before;
+    });
+    expect((await introspect(b, first.token)).body.reason).toBe('revoked');
+  });
+});
+
+describe.skipIf(unavailable !== null)('PostgreSQL + Redis: rate limits across nodes', () => {
+  const sessionConfig = (t: TestApp) => t.req('GET', '/api/4.0/session_config');
+
+  it('the Looker API limit is counted for all nodes together', async () => {
+    await fresh();
+    const a = await app({ apiRateLimitPerMinute: 4 });
+    const b = await app({ apiRateLimitPerMinute: 4 });
+    for (const t of [a, b, a, b]) expect((await sessionConfig(t)).status).toBe(200);
+    const limited = await sessionConfig(a);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect((await sessionConfig(b)).status).toBe(429);
+    const keys = await (await inspector()).keys(`${prefix}ratelimit:looker:*`);
+    expect(keys).toHaveLength(1);
+  });
+
+  it('counts in each node’s memory while Redis cannot be reached (a limit per node, never none)', async () => {
+    await fresh();
+    const p = await proxy();
+    const a = await app({ apiRateLimitPerMinute: 3, redisUrl: DEAD_REDIS_URL });
+    for (let i = 0; i < 3; i++) expect((await sessionConfig(a)).status).toBe(200);
+    expect((await sessionConfig(a)).status).toBe(429);
+
+    // Redis dropping mid-window: counting goes on in memory.
+    const b = await app({ apiRateLimitPerMinute: 3, redisUrl: p.url, redisCommandTimeoutMs: 100 });
+    expect((await sessionConfig(b)).status).toBe(200); // counted in Redis
+    p.drop();
+    expect(await (await inspector()).keys(`${prefix}ratelimit:looker:*`)).toHaveLength(1);
+    for (let i = 0; i < 3; i++) expect((await sessionConfig(b)).status).toBe(200); // counted in memory, from 0
+    expect((await sessionConfig(b)).status).toBe(429);
+  });
+});
