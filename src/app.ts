@@ -10,6 +10,7 @@ import { sweepEndedSessions } from './core/sweep.js';
 import { buildHttp } from './server/http.js';
 import { createMetrics } from './server/metrics.js';
 import { openStore } from './storage/index.js';
+import { instrumentStore } from './storage/instrumented.js';
 
 export const version: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -30,18 +31,22 @@ export interface AppOptions {
 /** The composition root: storage, core, surfaces and background work, from one config. */
 export async function createApp(config: Config, o: AppOptions = {}) {
   const logger = o.logger ?? createLogger(config.logLevel);
-  const store = await openStore({
+  const metrics = createMetrics();
+  const opened = await openStore({
     dataDir: config.dataDir,
     databaseUrl: config.databaseUrl,
     databasePoolSize: config.databasePoolSize,
     activityFlushMs: config.activityFlushMs,
     sqliteSynchronous: config.sqliteSynchronous,
     sessionCacheEntries: config.sessionCacheEntries,
+    nodeCacheTtlMs: config.nodeCacheTtlMs,
     redisUrl: config.redisUrl,
     redisPrefix: config.redisPrefix,
     redisCommandTimeoutMs: config.redisCommandTimeoutMs,
     onError: (err) => logger.error({ err }, 'storage background work failed (session activity write, or the Redis connection); will retry'),
   });
+  // Store latency is measured at the port boundary, around every round trip (not the cache's synchronous lookups).
+  const store = instrumentStore(opened, metrics.storeInstruments);
   let geo: GeoLocator | null = null;
   if (config.geoipDb) geo = await (await import('./adapters/geoip.js')).openGeoIp(config.geoipDb);
   const hasher = o.hasher ?? (await createArgon2Hasher({ memoryKiB: config.argon2MemoryKiB, timeCost: config.argon2TimeCost, parallelism: 1 }));
@@ -51,6 +56,7 @@ export async function createApp(config: Config, o: AppOptions = {}) {
     hasher,
     geo,
     revokeSessionsOnPasswordChange: config.revokeSessionsOnPasswordChange,
+    observer: metrics.observer,
   });
   await core.start();
   store.onExternalChange?.(() => {
@@ -60,7 +66,6 @@ export async function createApp(config: Config, o: AppOptions = {}) {
     );
   });
   const bootstrap = await core.credentials.ensureBootstrap(config.bootstrapToken);
-  const metrics = createMetrics();
   const http = await buildHttp({ core, config, logger, metrics, version, defaultAuth: o.localAdmin ? systemContext : null });
 
   let sweepTimer: NodeJS.Timeout | null = null;

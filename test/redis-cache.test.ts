@@ -408,7 +408,7 @@ describe.skipIf(unavailable !== null)('PostgreSQL + Redis: the shared session ca
     const p = await proxy();
     const a = await app();
     const b = await app({ redisUrl: p.url, redisCommandTimeoutMs: 100, sessionCacheEntries: 0 });
-    const c = await app({ redisUrl: p.url, redisCommandTimeoutMs: 100 }); // memory tier on (1 s)
+    const c = await app({ redisUrl: p.url, redisCommandTimeoutMs: 100, nodeCacheTtlMs: 60_000 }); // memory tier on (a minute)
     const first = await signIn(a);
     const second = await signIn(a);
     for (const x of [first, second]) expect((await introspect(b, x.token)).body.active).toBe(true); // in Redis now
@@ -423,7 +423,8 @@ describe.skipIf(unavailable !== null)('PostgreSQL + Redis: the shared session ca
     expect((await b.req('GET', '/readyz', undefined, { token: null })).body).toEqual({ status: 'ready', storage: 'ok', redis: 'down' });
     expect((await a.req('DELETE', `/v1/sessions/${first.id}`)).status).toBe(204);
     expect((await introspect(b, first.token)).body).toMatchObject({ active: false, reason: 'revoked' });
-    // A memory tier behind a stalled link does not get the message: its entry's 1 s TTL is the bound.
+    // A memory tier behind a stalled link does not get the message: its heartbeat goes stale within
+    // a second of the stall, and C stops answering from memory (the TTL, a minute, plays no part).
     await within(1300, async () => (await introspect(c, first.token)).body.reason === 'revoked');
     // A revocation on B itself while B cannot reach Redis: A (which can) must not answer from the Redis copy.
     expect((await b.req('DELETE', `/v1/sessions/${second.id}`)).status).toBe(204);
@@ -446,6 +447,142 @@ describe.skipIf(unavailable !== null)('PostgreSQL + Redis: the shared session ca
       return statsOf(b).redisHits > before;
     });
     expect((await introspect(b, first.token)).body.reason).toBe('revoked');
+  });
+});
+
+/** A connection of the test itself to this test's database: writes that no node announces. */
+async function sqlOnly(): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: db?.url });
+  await client.connect();
+  cleanups.push(() => client.end());
+  return client;
+}
+
+/** Lookups the shared tier made (each one a Redis command on the validation path). */
+const redisLookups = (x: PostgresStore | TestApp) => {
+  const st = 'cacheStats' in x ? x.cacheStats() : statsOf(x);
+  return st.redisHits + st.redisMisses + st.redisErrors;
+};
+
+describe.skipIf(unavailable !== null)('PostgreSQL + Redis: the per-node memory tier', () => {
+  it('repeated validations within SESSIOND_NODE_CACHE_TTL_MS (default 10 s) are answered from memory, with no Redis lookup', async () => {
+    await fresh();
+    const a = await app(); // the default per-node TTL
+    const { id, token } = await signIn(a);
+    expect((await introspect(a, token)).body).toMatchObject({ active: true, session: { id } }); // memory miss: Redis, PostgreSQL
+    const s0 = statsOf(a);
+    expect(s0.misses).toBeGreaterThanOrEqual(1);
+    // Spread over 2.5 s: past the 1 s TTL nodes used to have.
+    for (let i = 0; i < 5; i++) {
+      await sleep(500);
+      expect((await introspect(a, token)).body).toMatchObject({ active: true, session: { id } });
+    }
+    const s1 = statsOf(a);
+    expect(s1.hits - s0.hits).toBe(5);
+    expect(s1.misses).toBe(s0.misses);
+    expect(redisLookups(a)).toBe(s0.redisHits + s0.redisMisses + s0.redisErrors);
+    expect(s1.storageReads).toBe(s0.storageReads);
+
+    // 0 turns the memory tier off: the same validations each ask Redis.
+    const b = await app({ nodeCacheTtlMs: 0 });
+    const b0 = statsOf(b);
+    for (let i = 0; i < 3; i++) expect((await introspect(b, token)).body.active).toBe(true);
+    const b1 = statsOf(b);
+    expect(b1.hits - b0.hits).toBe(0);
+    expect(b1.entries).toBe(0);
+    expect(b1.redisHits - b0.redisHits).toBe(3);
+    expect(b1.storageReads).toBe(b0.storageReads); // a filled Redis
+  });
+
+  it('an entry is still re-read once its TTL has passed', async () => {
+    await fresh();
+    const a = await node({ memoryTtlMs: 300 });
+    const s = session();
+    await a.insertSession(s);
+    await a.findSessionByTokenHash(s.tokenHash);
+    expect(a.findCachedSessionByTokenHash(s.tokenHash)?.id).toBe(s.id);
+    await sleep(400);
+    expect(a.findCachedSessionByTokenHash(s.tokenHash)).toBeUndefined();
+    const lookups = redisLookups(a);
+    expect((await a.findSessionByTokenHash(s.tokenHash))?.id).toBe(s.id);
+    expect(redisLookups(a)).toBe(lookups + 1);
+  });
+
+  it('a stalled Redis (no connection closed) makes a node stop answering from memory within about a second: the heartbeat', async () => {
+    await fresh();
+    const p = await proxy();
+    const a = await node({ redisUrl: p.url }); // entries trusted for a minute
+    const sqlClient = await sqlOnly();
+    const [s, later] = [session(), session()];
+    for (const x of [s, later]) await a.insertSession(x);
+    expect((await a.findSessionByTokenHash(s.tokenHash))?.endedAtMs).toBeNull();
+    expect(a.findCachedSessionByTokenHash(s.tokenHash)?.id).toBe(s.id);
+    expect(a.health()).toEqual({ redis: 'ok' });
+
+    p.stall();
+    const stalledAt = Date.now();
+    // Nothing told A yet: it still answers from memory (this is what must not last).
+    expect(a.findCachedSessionByTokenHash(s.tokenHash)?.endedAtMs).toBeNull();
+    // Another node that cannot publish (nor move the epoch) revokes the session straight in PostgreSQL.
+    const endedAt = Date.now();
+    await sqlClient.query(`UPDATE sessions SET ended_at_ms = $1, end_reason = 'revoked' WHERE id = $2`, [endedAt, s.id]);
+    await within(2000, async () => (await a.findSessionByTokenHash(s.tokenHash))?.endedAtMs === endedAt);
+    // The heartbeat's bound (1 s) plus one timed-out Redis lookup (150 ms), far below the TTL.
+    expect(Date.now() - stalledAt).toBeLessThan(1400);
+    expect(a.findCachedSessionByTokenHash(s.tokenHash)).toBeUndefined();
+    expect(a.health()).toEqual({ redis: 'down' });
+    await within(500, () => a.cacheStats().entries === 0); // cleared when the heartbeat went stale
+    // While stalled, nothing is put into memory either.
+    expect((await a.findSessionByTokenHash(later.tokenHash))?.id).toBe(later.id);
+    expect(a.findCachedSessionByTokenHash(later.tokenHash)).toBeUndefined();
+
+    // Traffic again: once a fresh heartbeat is back, memory is used again.
+    p.restore();
+    await within(3000, () => a.health().redis === 'ok');
+    await within(2000, async () => {
+      await a.findSessionByTokenHash(later.tokenHash);
+      return a.findCachedSessionByTokenHash(later.tokenHash)?.id === later.id;
+    });
+  });
+
+  it('a moved epoch (a writer cut off from Redis) clears every node’s memory', async () => {
+    await fresh();
+    const a = await node(); // entries trusted for a minute; epoch read every 100 ms
+    const sqlClient = await sqlOnly();
+    const s = session();
+    await a.insertSession(s);
+    await a.findSessionByTokenHash(s.tokenHash);
+    expect(a.findCachedSessionByTokenHash(s.tokenHash)?.id).toBe(s.id);
+    const epoch = a.sharedCache?.currentEpoch ?? 0;
+    // What such a writer commits: the change and the epoch's move, in one transaction, and no message.
+    const endedAt = Date.now();
+    await sqlClient.query('BEGIN');
+    await sqlClient.query(`UPDATE sessions SET ended_at_ms = $1, end_reason = 'revoked' WHERE id = $2`, [endedAt, s.id]);
+    await sqlClient.query(`INSERT INTO settings (key, value) VALUES ('redis_cache_epoch', '1')
+      ON CONFLICT (key) DO UPDATE SET value = (settings.value::bigint + 1)::text`);
+    await sqlClient.query('COMMIT');
+    const ms = await within(1000, () => a.cacheStats().entries === 0);
+    expect(ms).toBeLessThan(600);
+    expect(a.sharedCache?.currentEpoch).toBe(epoch + 1);
+    expect(a.findCachedSessionByTokenHash(s.tokenHash)).toBeUndefined();
+    expect(await a.findSessionByTokenHash(s.tokenHash)).toMatchObject({ endedAtMs: endedAt, endReason: 'revoked' });
+  });
+
+  it('a row read while a change is under way never enters any node’s memory, even if its message never comes', async () => {
+    await fresh();
+    const a = await node();
+    const b = await node();
+    const s = session();
+    await a.insertSession(s);
+    // B reads the row after A's change told Redis (tombstone) but before it committed: should A
+    // die before its message after the commit, nothing may keep that row for the TTL (a minute).
+    const endedAt = Date.now();
+    await a.transaction(async (tx) => {
+      await tx.endSessions([s.id], 'revoked', endedAt);
+      expect((await b.findSessionByTokenHash(s.tokenHash))?.endedAtMs).toBeNull(); // the committed row: still active
+      expect(b.findCachedSessionByTokenHash(s.tokenHash)).toBeUndefined(); // but not kept
+    });
+    expect(await b.findSessionByTokenHash(s.tokenHash)).toMatchObject({ endedAtMs: endedAt });
   });
 });
 

@@ -63,6 +63,11 @@ const options = {
     Type.Integer({ minimum: 0, maximum: 10_000_000, default: 100_000 }),
     'Sessions kept in memory by token hash so validating a busy token reads no storage (about 1 KiB each; 0 turns the cache off).',
   ),
+  nodeCacheTtlMs: opt(
+    'SESSIOND_NODE_CACHE_TTL_MS',
+    Type.Integer({ minimum: 0, maximum: 300_000, default: 10_000 }),
+    "PostgreSQL + Redis: longest time a session stays in a node's memory before it is read again from Redis. It bounds how stale the last use recorded by other nodes may look on this node: when a user's requests are spread over nodes, an idle timeout may fire up to this long (plus SESSIOND_ACTIVITY_FLUSH_MS) earlier than exact, never later. Revocations, other session changes and policy changes do not wait for it (pub/sub, a heartbeat through Redis and the cache epoch make them bite within about a second). 0 = no per-node cache (every validation asks Redis).",
+  ),
   sqliteSynchronous: opt(
     'SESSIOND_SQLITE_SYNCHRONOUS',
     Type.Union([Type.Literal('FULL'), Type.Literal('NORMAL')], { default: 'FULL' }),

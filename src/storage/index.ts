@@ -8,6 +8,8 @@ export interface StoreConfig {
   activityFlushMs: number;
   sqliteSynchronous: 'FULL' | 'NORMAL';
   sessionCacheEntries?: number;
+  /** PostgreSQL + Redis: longest time a session stays in a node's memory (ms; 0 = none). */
+  nodeCacheTtlMs?: number;
   /** redis://…: with a database URL, a session cache per node plus one shared in Redis, invalidated across nodes over pub/sub. */
   redisUrl?: string | undefined;
   /** Namespace of Redis keys and channels (default `sessiond:`). */
@@ -31,6 +33,7 @@ export async function openStore(c: StoreConfig): Promise<Store> {
           }
         : {}),
       ...(c.sessionCacheEntries !== undefined ? { sessionCacheEntries: c.sessionCacheEntries } : {}),
+      ...(c.nodeCacheTtlMs !== undefined ? { sessionCacheTtlMs: c.nodeCacheTtlMs } : {}),
       ...(c.onError ? { onError: c.onError } : {}),
     });
   }

@@ -155,7 +155,15 @@ export class RedisSessionTier {
 
   /** Whether lookups may use Redis now: healthy, and the epoch read recently. */
   get trusted(): boolean {
-    return this.healthy && Date.now() - this.epochReadAtMs <= 3 * this.epochPollMs;
+    return this.healthy && this.epochCurrent;
+  }
+
+  /**
+   * The epoch was read within 3 polls: a move of it (a writer that could not reach Redis) would
+   * have been seen. Nodes' memory tiers are used only while this holds too.
+   */
+  get epochCurrent(): boolean {
+    return Date.now() - this.epochReadAtMs <= 3 * this.epochPollMs;
   }
 
   private failed(e: unknown): void {

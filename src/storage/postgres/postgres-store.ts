@@ -33,16 +33,25 @@ export interface PostgresOptions {
   sessionCacheEntries?: number;
   /** How often the shared cache's epoch is read (ms); see RedisSessionTier. */
   cacheEpochPollMs?: number;
-  /** Longest time a cached session is trusted (ms); see SESSION_CACHE_TTL_MS. */
+  /** Longest time a session is kept in this node's memory (ms; 0 = no memory tier); see NODE_CACHE_TTL_MS. */
   sessionCacheTtlMs?: number;
 }
 
 /**
- * A cached session is re-read from PostgreSQL at least this often. Pub/sub makes changes bite in
- * milliseconds; this bounds the one case it cannot cover: a node that changes a session while
- * it cannot reach Redis (its message is lost) while the other nodes' subscriptions are fine.
+ * A session in a node's memory is re-read (from Redis, else PostgreSQL) at least this often
+ * (SESSIOND_NODE_CACHE_TTL_MS). Changes do not wait for it: pub/sub, the heartbeat and the epoch
+ * make them bite within a second (see `memoryTrusted`). It bounds what no message carries: uses
+ * of the session made on other nodes (recorded in Redis at their flush), so an idle timeout
+ * judged here may fire up to this long (+ the flush interval) early, never late.
  */
-const SESSION_CACHE_TTL_MS = 1000;
+const NODE_CACHE_TTL_MS = 10_000;
+
+/**
+ * A session another node said it is changing (before its commit) is kept out of memory until
+ * that node says the change is done, or this long (the Redis tombstone's time): a row read
+ * meanwhile may predate the commit, and a node that dies right after its commit sends nothing more.
+ */
+const CHANGING_MS = 5_000;
 
 /**
  * The shared (Redis) cache's epoch, a counter in `settings`: a node that could not invalidate a
@@ -171,7 +180,8 @@ export function describeRedis(url: string): string {
  * cache (every validation is one indexed read by token hash). With Redis (`redis` option) it
  * keeps the SQLite store's cache under the same forget-on-change rule, and publishes every
  * forgotten id on Redis so every node forgets it too; the cache is used only while this
- * node's subscription is up, and cleared whenever it (re)starts (messages may have been missed).
+ * node's subscription is up with a fresh heartbeat and the epoch is current, and cleared
+ * whenever that changes (messages may have been missed) or the epoch moves.
  */
 export class PostgresStore extends SqlRepo implements Store {
   readonly description: string;
@@ -197,6 +207,8 @@ export class PostgresStore extends SqlRepo implements Store {
    * read that started before one must not put its (possibly older) row into the cache.
    */
   private generation = 0;
+  /** Sessions being changed (id → until, performance.now()), in expiry order; see CHANGING_MS. */
+  private readonly changing = new Map<string, number>();
 
   private constructor(kysely: Kysely<Schema>, o: PostgresOptions) {
     super(kysely, flavor);
@@ -207,7 +219,9 @@ export class PostgresStore extends SqlRepo implements Store {
     this.activity = new ActivityBuffer((b) => this.writeActivity(b), o.activityFlushMs, 50_000, o.onError);
     this.externalPollMs = o.externalPollMs ?? 500;
     this.onError = o.onError ?? (() => {});
-    this.cache = o.redis ? new SessionCache(o.sessionCacheEntries ?? 100_000, o.sessionCacheTtlMs ?? SESSION_CACHE_TTL_MS) : null;
+    const ttlMs = o.sessionCacheTtlMs ?? NODE_CACHE_TTL_MS;
+    // A TTL of 0 means no memory tier (SessionCache would read it as "no TTL").
+    this.cache = o.redis ? new SessionCache(ttlMs > 0 ? (o.sessionCacheEntries ?? 100_000) : 0, ttlMs) : null;
   }
 
   private async connectRedis(r: NonNullable<PostgresOptions['redis']>, epochPollMs: number | undefined): Promise<void> {
@@ -227,10 +241,16 @@ export class PostgresStore extends SqlRepo implements Store {
       onError: (e) => this.onError(new Error('Redis (shared session cache) failed; answering from PostgreSQL', { cause: e })),
     });
     this.bus = new RedisBus(
-      { url: r.url, prefix: r.prefix, onError: (e) => this.onError(new Error('Redis (session cache invalidation)', { cause: e })) },
       {
-        sessions: (ids) => this.forgetLocally(ids),
+        url: r.url,
+        prefix: r.prefix,
+        commandTimeoutMs: r.commandTimeoutMs ?? 250,
+        onError: (e) => this.onError(new Error('Redis (session cache invalidation)', { cause: e })),
+      },
+      {
+        sessions: (ids, changing) => this.forgetLocally(ids, changing),
         policies: () => this.notifyExternalChange(),
+        // Subscription made or lost, heartbeat fresh or stale: messages may have been missed.
         state: (up) => {
           this.generation++;
           this.cache?.clear();
@@ -251,14 +271,37 @@ export class PostgresStore extends SqlRepo implements Store {
 
   /**
    * After a change committed (or failed): this node forgets at once, the others on the message;
-   * Redis forgets again (a reader may have filled it with a row read before the commit), and if
-   * it cannot, the epoch moves so that no node reads what Redis still holds.
+   * Redis forgets again (a reader may have filled it with a row read before the commit). If Redis
+   * did not confirm both, the epoch moves so that no node reads what Redis or its memory holds.
    */
   private async afterSessionsChanged(ids: readonly string[], epochMoved = false): Promise<void> {
-    this.sessionsChanged(ids);
-    // A moved epoch committed with the change already puts every node on fresh keys.
-    if (!this.shared || ids.length === 0 || epochMoved || (await this.shared.invalidate(ids))) return;
+    if (!this.shared || !this.bus) return this.sessionsChanged(ids);
+    if (ids.length === 0) return;
+    this.forgetLocally(ids);
+    const ok = await this.tellRedis(ids, false);
+    // A moved epoch committed with the change already puts every node on fresh keys and clears their memory.
+    if (ok || epochMoved) return;
     await bumpCacheEpoch(this.kysely).catch((e: unknown) => this.onError(new Error('moving the shared cache epoch failed', { cause: e })));
+  }
+
+  /**
+   * Removes the sessions' Redis copies (tombstoned) and tells the other nodes (`changing`: before
+   * the commit); true when Redis confirmed both.
+   */
+  private async tellRedis(ids: readonly string[], changing: boolean): Promise<boolean> {
+    if (!this.shared || !this.bus) return false;
+    const [invalidated, published] = await Promise.all([this.shared.invalidate(ids), this.bus.publishSessions(ids, changing)]);
+    return invalidated && published;
+  }
+
+  /**
+   * Whether this node may answer from, and fill, its memory tier now: messages arrive (the
+   * subscription is up and its heartbeat came back within HEARTBEAT_MAX_AGE_MS) and the epoch
+   * was read recently (a writer cut off from Redis would have been noticed). This, not the TTL,
+   * bounds how long a change made elsewhere can go unseen here (about a second).
+   */
+  private memoryTrusted(): boolean {
+    return (this.bus?.up ?? false) && (this.shared?.epochCurrent ?? false);
   }
 
   /** ms until the session's absolute deadline under the current policy (the core's clock); bounds its time in Redis. */
@@ -266,17 +309,39 @@ export class PostgresStore extends SqlRepo implements Store {
     this.remainingLifetimeMs = remainingMs;
   }
 
-  private forgetLocally(ids: readonly string[]): void {
+  /** Forgets these sessions here; `changing`: a change of theirs is about to commit (see CHANGING_MS), else it is done. */
+  private forgetLocally(ids: readonly string[], changing = false): void {
     if (!this.cache) return;
     this.generation++;
-    for (const id of ids) this.cache.forget(id);
+    const until = performance.now() + CHANGING_MS;
+    for (const id of ids) {
+      this.cache.forget(id);
+      // Re-inserted, so that the map stays in expiry order.
+      this.changing.delete(id);
+      if (changing) this.changing.set(id, until);
+    }
+    if (changing) this.pruneChanging();
   }
 
-  /** After a write: this node forgets at once, the others when the message arrives. */
+  private isChanging(id: string): boolean {
+    const until = this.changing.get(id);
+    return until !== undefined && until > performance.now();
+  }
+
+  /** Drops expired marks (those of changes whose "done" never came), oldest first. */
+  private pruneChanging(): void {
+    const now = performance.now();
+    for (const [id, until] of this.changing) {
+      if (until > now) break;
+      this.changing.delete(id);
+    }
+  }
+
+  /** After a write without the shared tier: this node forgets at once, the others when the message arrives. */
   private sessionsChanged(ids: readonly string[]): void {
     if (!this.cache || ids.length === 0) return;
     this.forgetLocally(ids);
-    this.bus?.publishSessions(ids);
+    void this.bus?.publishSessions(ids);
   }
 
   private notifyExternalChange(): void {
@@ -392,9 +457,12 @@ export class PostgresStore extends SqlRepo implements Store {
               // Forget before the write too (as SQLite): nothing read before the commit may stay cached.
               repo.changeSink = (ids) => {
                 for (const id of ids) changed.add(id);
-                this.forgetLocally(ids);
-                // Redis forgets (and refuses fills) before the commit; if it cannot, the epoch moves in this commit.
-                return this.shared?.invalidate(ids).then(async (ok) => {
+                this.forgetLocally(ids, true);
+                // Before the commit, Redis forgets (and refuses fills), and every node forgets and keeps
+                // the session out of memory until the message after the commit (CHANGING_MS): a node
+                // that dies between its commit and that message leaves nothing stale. If Redis did not
+                // confirm both, the epoch moves in this commit.
+                return this.tellRedis(ids, true).then(async (ok) => {
                   if (ok || epochMoved) return;
                   epochMoved = true;
                   await bumpCacheEpoch(trx);
@@ -416,8 +484,8 @@ export class PostgresStore extends SqlRepo implements Store {
   }
 
   findCachedSessionByTokenHash(tokenHash: string): SessionRecord | undefined {
-    // Not subscribed: another node's change might not reach us, so the cache is not trusted.
-    if (!this.cache || !this.bus?.up) return undefined;
+    // Messages may not be arriving, or the epoch is unread: another node's change might not reach us.
+    if (!this.cache || !this.memoryTrusted()) return undefined;
     const hit = this.cache.get(tokenHash);
     return hit ? this.withPendingActivity(hit) : undefined;
   }
@@ -442,8 +510,8 @@ export class PostgresStore extends SqlRepo implements Store {
         s = await this.shared.fill(shared.missed, s, remaining);
       }
     }
-    // Cached only if no invalidation arrived meanwhile and the subscription is up.
-    if (this.cache && this.bus?.up && generation === this.generation) this.cache.set(s);
+    // Cached only if no invalidation arrived meanwhile, messages still arrive, and no change of it is under way.
+    if (this.cache && generation === this.generation && this.memoryTrusted() && !this.isChanging(s.id)) this.cache.set(s);
     return this.withPendingActivity(s);
   }
 
