@@ -32,6 +32,7 @@ const { values: flags } = parseArgs({
     'cpu-prof': { type: 'boolean', default: false },
     backend: { type: 'string', default: 'sqlite' },
     nodes: { type: 'string' },
+    env: { type: 'string', multiple: true },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -50,6 +51,7 @@ if (flags.help) {
   --backend B         sqlite (default: an embedded database file) or postgres (PostgreSQL at
                       127.0.0.1:5432 in a fresh database, plus Redis at 127.0.0.1:6379 under a fresh
                       key prefix; both dropped at the end; override with BENCH_PG_URL, BENCH_REDIS_URL)
+  --env K=V           a setting for sessiond (repeatable), e.g. --env SESSIOND_ACTIVITY_FLUSH_MS=5000
   --nodes N           sessiond processes sharing that PostgreSQL + Redis (default 1; postgres only);
                       all on the server's core, each driven by its own share of the connections
 `);
@@ -86,6 +88,16 @@ if (opts.nodes > 1 && opts.backend !== 'postgres') {
   process.stderr.write('--nodes above 1 needs --backend postgres (nodes share PostgreSQL + Redis)\n');
   process.exit(2);
 }
+const serverEnv = Object.fromEntries(
+  (flags.env ?? []).map((kv) => {
+    const i = kv.indexOf('=');
+    if (i < 1 || !kv.startsWith('SESSIOND_')) {
+      process.stderr.write(`--env takes SESSIOND_NAME=value, got '${kv}'\n`);
+      process.exit(2);
+    }
+    return [kv.slice(0, i), kv.slice(i + 1)];
+  }),
+);
 const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -364,6 +376,7 @@ async function startSessiond(dataDir, bootstrapToken, extraEnv = {}) {
     SESSIOND_DATA_DIR: dataDir,
     SESSIOND_BOOTSTRAP_TOKEN: bootstrapToken,
     SESSIOND_LOG_LEVEL: 'warn',
+    ...serverEnv,
     ...extraEnv,
   });
   const t0 = performance.now();
