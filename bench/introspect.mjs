@@ -1,23 +1,31 @@
-// Benchmark of the validation path: POST /v1/sessions/introspect against a bare node:http
-// baseline measured in the same run, plus start-up time, RSS and session creation rate.
-// Run with `npm run bench` (builds first) or `node bench/introspect.mjs --help`.
-import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-
-const benchDir = dirname(fileURLToPath(import.meta.url));
-const root = join(benchDir, '..');
-const TASKSET = '/usr/bin/taskset';
-const SERVER_CPU = '0';
-const LOAD_CPU = '1';
-const INTROSPECT_PATH = '/v1/sessions/introspect';
-// Seeded rows carry a location like sessions created through the API; the baseline answer has the same fields.
-const SEED_UA = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
+import {
+  benchDir,
+  childProcesses,
+  fmtInt,
+  fmtMs,
+  fmtPct,
+  INTROSPECT_PATH,
+  introspect,
+  LOAD_CPU,
+  median,
+  mib,
+  processName,
+  rssKiB,
+  runLoad as runLoadProcess,
+  SEED_UA,
+  SERVER_CPU,
+  sessionInserter,
+  sleep,
+  startSessiond as startSessiondProcess,
+  TASKSET,
+  writeResults,
+} from './lib.mjs';
 
 const { values: flags } = parseArgs({
   options: {
@@ -104,44 +112,19 @@ const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 // ---------------------------------------------------------------------------------------
 // Child processes and clean-up
 
-const children = new Set();
+const procs = childProcesses();
+const startChild = procs.start;
+const stopChild = procs.stop;
 let tmp = null;
 let cleaned = false;
 /** Async clean-ups (the PostgreSQL database, the Redis keys), run at the end of main. */
 const finalizers = [];
 
-function startChild(args, o = {}) {
-  const child = spawn(args[0], args.slice(1), { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], ...o });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  const tail = [];
-  const keep = (line) => {
-    tail.push(line);
-    if (tail.length > 40) tail.shift();
-  };
-  createInterface({ input: child.stderr }).on('line', keep);
-  child.tail = tail;
-  return child;
-}
-
 function cleanupSync() {
   if (cleaned) return;
   cleaned = true;
-  for (const c of children) {
-    try {
-      c.kill('SIGKILL');
-    } catch {}
-  }
+  procs.killAll();
   if (tmp) rmSync(tmp, { recursive: true, force: true });
-}
-
-async function stopChild(child, timeoutMs = 15_000) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  await exited;
-  clearTimeout(timer);
 }
 
 process.on('exit', cleanupSync);
@@ -156,33 +139,8 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 // ---------------------------------------------------------------------------------------
 // Helpers
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const fmtInt = (n) => Math.round(n).toLocaleString('en-US');
-const fmtMs = (n) => (n === null || n === undefined ? '-' : n.toFixed(2));
-const fmtPct = (x) => `${Math.round(x * 100)}%`;
-const mib = (kib) => `${(kib / 1024).toFixed(1)} MiB`;
 const say = (s = '') => process.stdout.write(`${s}\n`);
 const progress = (s) => process.stderr.write(`${s}\n`);
-
-const clockTicks = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-/** utime + stime of a process (all threads), in seconds. */
-function cpuSeconds(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) / clockTicks;
-}
 
 /** The session cache's counters from sessiond's Prometheus metrics, or null. */
 async function cacheStats(url, token) {
@@ -195,15 +153,6 @@ async function cacheStats(url, token) {
   } catch {
     return null;
   }
-}
-
-function rssKiB(pid) {
-  const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) : null;
-}
-
-function processName(pid) {
-  return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
 }
 
 function firstLine(child, what) {
@@ -337,16 +286,13 @@ async function seed(dataDir) {
   const db = new Database(join(dataDir, 'sessiond.db'));
   db.pragma('synchronous = OFF');
   db.pragma('cache_size = -262144');
-  const insert = db.prepare(`INSERT INTO sessions
-    (id, token_hash, subject_type, subject_id, organization_id, role, persistent, created_at_ms, last_active_at_ms,
-     expires_at_ms, ended_at_ms, end_reason, ip, user_agent, country, city, last_ip, metadata)
-    VALUES (?, ?, 'user', ?, 'default', 'user', 0, ?, ?, NULL, NULL, NULL, ?, ?, NULL, NULL, ?, '{}')`);
+  const insert = sessionInserter(db);
 
   const t0 = performance.now();
   const report = seedProgress();
   const gen = seedRows(50_000);
   const insertBatch = db.transaction((rows) => {
-    for (const r of rows) insert.run(r.id, r.hash, r.subject, r.now, r.now, r.ip, SEED_UA, r.ip);
+    for (const r of rows) insert.run(r);
   });
   for (const { to, rows } of gen.batches()) {
     insertBatch(rows);
@@ -368,56 +314,12 @@ async function startBaseline() {
   return { child, pid: child.pid, port: info.port, answerBytes: info.answerBytes };
 }
 
-async function startSessiond(dataDir, bootstrapToken, extraEnv = {}) {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SESSIOND_')));
-  Object.assign(env, {
-    SESSIOND_PORT: '0',
-    SESSIOND_HOST: '127.0.0.1',
-    SESSIOND_DATA_DIR: dataDir,
-    SESSIOND_BOOTSTRAP_TOKEN: bootstrapToken,
-    SESSIOND_LOG_LEVEL: 'warn',
-    ...serverEnv,
-    ...extraEnv,
-  });
-  const t0 = performance.now();
+function startSessiond(dataDir, bootstrapToken, extraEnv = {}) {
   const nodeArgs = flags['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${join(benchDir, 'results', 'profiles')}`] : [];
-  const child = startChild([TASKSET, '-c', SERVER_CPU, process.execPath, ...nodeArgs, join(root, 'bin/sessiond.js'), 'serve'], { env });
-  // Its JSON logs (warn and above) go to stdout: keep them for the report.
-  const logs = [];
-  createInterface({ input: child.stdout }).on('line', (l) => logs.length < 200 && logs.push(l));
-  const url = await new Promise((resolve, reject) => {
-    const rl = createInterface({ input: child.stderr });
-    rl.on('line', (line) => {
-      const m = /sessiond listening on (http:\/\/\S+)/.exec(line);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`sessiond exited (${code}) during start-up:\n${child.tail.join('\n')}`)));
-  });
-  for (;;) {
-    try {
-      const r = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) });
-      await r.arrayBuffer();
-      if (r.status === 200) break;
-    } catch {}
-    if (performance.now() - t0 > 120_000) throw new Error('sessiond did not answer /healthz within 120 s');
-    await sleep(5);
-  }
-  const startupMs = performance.now() - t0;
-  return { child, pid: child.pid, url, port: Number(new URL(url).port), startupMs, logs };
-}
-
-async function introspect(url, token) {
-  const r = await fetch(`${url}${INTROSPECT_PATH}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ token }),
-  });
-  const text = await r.text();
-  let body = null;
-  try {
-    body = JSON.parse(text);
-  } catch {}
-  return { status: r.status, bytes: Buffer.byteLength(text), body };
+  // Its JSON logs (warn and above) go to stdout: kept (`logs`) for the report.
+  // The sign-in rate limits would refuse the creation run (one account, one address): off unless --env sets them.
+  const limitsOff = { SESSIOND_SIGNIN_RATE_LIMIT_PER_MINUTE: '0', SESSIOND_SIGNIN_ACCOUNT_RATE_LIMIT_PER_MINUTE: '0' };
+  return startSessiondProcess(procs, { dataDir, bootstrapToken, env: { ...limitsOff, ...serverEnv, ...extraEnv }, cpu: SERVER_CPU, nodeArgs });
 }
 
 /** Introspects every token once, 32 at a time. */
@@ -447,33 +349,7 @@ async function sampleActive(url, tokens, n) {
 // ---------------------------------------------------------------------------------------
 // Load runs
 
-let loadRuns = 0;
-function runLoad(config, serverPid) {
-  const file = join(tmp, `load-${++loadRuns}.json`);
-  writeFileSync(file, JSON.stringify(config));
-  const child = startChild([TASKSET, '-c', LOAD_CPU, process.execPath, join(benchDir, 'load.mjs'), file]);
-  return new Promise((resolve, reject) => {
-    let cpu0 = 0;
-    let t0 = 0;
-    let serverCpu = null;
-    let result = null;
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      const msg = JSON.parse(line);
-      if (msg.event === 'measure-start') {
-        cpu0 = cpuSeconds(serverPid);
-        t0 = performance.now();
-      } else if (msg.event === 'measure-end') {
-        serverCpu = (cpuSeconds(serverPid) - cpu0) / ((performance.now() - t0) / 1000);
-      } else if (msg.event === 'result') {
-        result = { ...msg, serverCpu };
-      }
-    });
-    child.once('exit', (code) => {
-      if (result && code === 0) resolve(result);
-      else reject(new Error(`load generator failed (exit ${code}):\n${child.tail.join('\n')}`));
-    });
-  });
-}
+const runLoad = (config, serverPid) => runLoadProcess(procs, { tmp, config, serverPid, cpu: LOAD_CPU });
 
 /**
  * Several nodes: one load generator per node (all on the load core) with its share of the
@@ -722,13 +598,7 @@ async function main() {
     creation,
     sessiondLogs: sd.logs.slice(0, 20),
   };
-  mkdirSync(join(benchDir, 'results'), { recursive: true });
-  const resultsFile = join(benchDir, 'results', 'latest.json');
-  writeFileSync(resultsFile, `${JSON.stringify(json, null, 2)}\n`);
-  // Biome checks bench/** (JSON too): leave the file the way it would format it.
-  try {
-    execFileSync(join(root, 'node_modules', '.bin', 'biome'), ['format', '--write', resultsFile], { stdio: 'ignore' });
-  } catch {}
+  writeResults('latest.json', json);
   say();
   say('figures written to bench/results/latest.json');
   if (errorsTotal !== 0 || !activeOk || creation?.created === 0) process.exitCode = 1;

@@ -6,12 +6,20 @@
 //   config: { url, path, connections, warmupSeconds, durationSeconds, headers?,
 //             body? (fixed string) | bodiesFile? (JSON array of strings, rotated per request),
 //             sampleEvery? (check every n-th 2xx body for "active":true; 0 = off) }
+//   or, with `kinds`, a mix of requests in fixed shares: see bench/load-mix.mjs (bench/soak.mjs).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import autocannon from 'autocannon';
+import { percentile } from './lib.mjs';
 
 const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const emit = (o) => process.stdout.write(`${JSON.stringify(o)}\n`);
+
+if (config.kinds) {
+  const { runMix } = await import('./load-mix.mjs');
+  await runMix(config, emit);
+  process.exit(0);
+}
 
 const bodies = config.bodiesFile ? JSON.parse(readFileSync(config.bodiesFile, 'utf8')) : null;
 let next = 0;
@@ -110,12 +118,6 @@ function run(seconds, measure) {
       });
     }
   });
-}
-
-function percentile(sorted, p) {
-  if (sorted.length === 0) return null;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i];
 }
 
 if (config.warmupSeconds > 0) await run(config.warmupSeconds, false);

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../src/storage/index.js';
 import { freshStorage, type TestStorage } from './helpers.js';
 
 // The built CLI (`npm test` builds first) in local mode: on a fresh local data directory, or (the
@@ -46,6 +47,7 @@ describe('CLI', () => {
       ['users', 'add'],
       ['users', 'list'],
       ['users', 'import'],
+      ['users', 'unlock'],
       ['sessions', 'list'],
       ['sessions', 'revoke'],
       ['policy', 'get'],
@@ -97,6 +99,34 @@ describe('CLI', () => {
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/idleTimeoutSeconds: must be between 0 and/);
     expect(JSON.parse(cli('policy', 'get', '--json').out)).toMatchObject({ idleTimeoutSeconds: 900 });
+  }, 60_000);
+
+  it('users unlock ends a lockout and clears the count of wrong passwords', async () => {
+    expect(cli('users', 'add', 'dave', '--password', 'password-1').code).toBe(0);
+    const listed = () => (JSON.parse(cli('users', 'list', '--search', 'dave', '--json').out) as Record<string, unknown>[])[0] as Record<string, unknown>;
+    const id = listed().id as string;
+    // Wrong passwords counted straight in the storage (the CLI cannot sign in): ten lock at the default policy.
+    const { databaseUrl } = storage.config;
+    const store = await openStore({
+      dataDir,
+      activityFlushMs: 1000,
+      sqliteSynchronous: 'NORMAL',
+      ...(databaseUrl ? { databaseUrl, databasePoolSize: 2 } : {}),
+    });
+    try {
+      for (let i = 0; i < 10; i++) await store.countPasswordFailure(id, { atMs: Date.now(), lockAt: 10, expiredLockAtOrBeforeMs: null });
+    } finally {
+      await store.close();
+    }
+    expect(listed()).toMatchObject({ locked: true, failedPasswordAttempts: 10 });
+    expect(cli('users', 'list', '--search', 'dave').out).toMatch(/LOCKED[\s\S]*dave\s+user\s+default\s+false\s+true/);
+    const r = cli('users', 'unlock', id);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain(`unlocked ${id}`);
+    expect(listed()).toMatchObject({ locked: false, lockedUntil: null, failedPasswordAttempts: 0 });
+    const unknown = cli('users', 'unlock', 'no-such-user');
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toMatch(/not found/);
   }, 60_000);
 
   it('creates a credential showing its secret once; list never shows it', () => {

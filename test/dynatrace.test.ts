@@ -154,6 +154,8 @@ describe('Dynatrace cluster API v2', () => {
         onLimit: 'deny_new',
         allowPersistentSessions: true,
         trackLocation: false,
+        maxFailedPasswordAttempts: 3,
+        lockoutSeconds: 0,
       });
       expect((await put(valid())).status).toBe(204);
       expect(await policy()).toEqual({
@@ -164,6 +166,8 @@ describe('Dynatrace cluster API v2', () => {
         onLimit: 'deny_new',
         allowPersistentSessions: true,
         trackLocation: false,
+        maxFailedPasswordAttempts: 3,
+        lockoutSeconds: 0,
       });
       await t.req('PUT', '/v1/policy', { ...DEFAULT_POLICY });
     });

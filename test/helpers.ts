@@ -18,6 +18,8 @@ export const DEFAULT_POLICY = {
   onLimit: 'evict_oldest',
   allowPersistentSessions: false,
   trackLocation: true,
+  maxFailedPasswordAttempts: 10,
+  lockoutSeconds: 900,
 };
 
 export const BOOTSTRAP = 'test-bootstrap-secret-0123456789abcdefghijkl';
@@ -113,7 +115,8 @@ export type TestResponse = { status: number; body: any; headers: Record<string, 
 
 /**
  * A real sessiond on a real SQLite file in a fresh temp directory, with argon2id at a
- * low cost so tests stay fast. `listen: true` also opens a real socket.
+ * low cost so tests stay fast, and no rate limits unless `overrides` set them.
+ * `listen: true` also opens a real socket.
  * With `SESSIOND_TEST_BACKEND=postgres` it runs on a fresh PostgreSQL database (created on the
  * server of `SESSIOND_TEST_DATABASE_URL`, see test/pg-helpers.ts, and dropped by `close()`) plus
  * Redis (`SESSIOND_TEST_REDIS_URL`) under a key prefix of its own, unless `overrides.databaseUrl`
@@ -133,6 +136,11 @@ export async function startTestApp(overrides: Partial<Config> = {}, o: { listen?
       argon2MemoryKiB: 1024,
       argon2TimeCost: 1,
       activityFlushMs: 200,
+      // Tests sign the same user in many times a minute and make hundreds of calls with one
+      // credential; the rate limits are tested with their own values (test/rate-limits.test.ts).
+      apiRateLimitPerMinute: 0,
+      signInRateLimitPerMinute: 0,
+      signInAccountRateLimitPerMinute: 0,
       ...overrides,
     },
   );
@@ -213,3 +221,14 @@ export function expectError(r: Awaited<ReturnType<TestApp['req']>>, status: numb
   expect(r.body).toEqual({ error: { code, message: expect.any(String), requestId: expect.any(String), details: expect.any(Array) } });
   expect(r.body.error.requestId).toBe(r.headers['x-request-id']);
 }
+
+/** The native reads that show everything a bad request could have changed (compared before/after). */
+export const STORED_STATE_URLS = [
+  '/v1/policy',
+  '/v1/organizations',
+  '/v1/organizations/acme/policy',
+  '/v1/users?limit=500',
+  '/v1/credentials',
+  '/v1/sessions?active=false&limit=500',
+  '/v1/events?limit=1000',
+] as const;

@@ -503,7 +503,7 @@ describe('rate limit', () => {
 
   it('answers 429 with Retry-After in Looker shape past the limit, counted per credential', async () => {
     const c = await credential(t, ['ServiceProviderAPI']);
-    const tok = (await login(t, c.clientId, c.secret)).body.access_token as string; // counted by IP
+    const tok = (await login(t, c.clientId, c.secret)).body.access_token as string; // a sign-in: its own limits
     for (let i = 0; i < 2; i++) {
       const r = await looker(t, 'GET', '/session_config', { token: c.secret });
       expect(r.status, r.raw).toBe(200);
@@ -524,7 +524,8 @@ describe('rate limit', () => {
   it('counts unauthenticated callers (login, bad tokens) by client IP', async () => {
     // X-Forwarded-For is not trusted without SESSIOND_TRUST_PROXY: the socket address counts.
     const ip = { 'x-forwarded-for': '203.0.113.9' };
-    const fresh = await startTestApp({ apiRateLimitPerMinute: 2 });
+    // Login has the sign-in limit per IP (test/rate-limits.test.ts covers the one per client_id).
+    const fresh = await startTestApp({ apiRateLimitPerMinute: 2, signInRateLimitPerMinute: 2 });
     try {
       const from = (remoteAddress: string) =>
         fresh.app.http.app.inject({ method: 'POST', url: '/api/4.0/login', remoteAddress, payload: 'client_id=x&client_secret=y', headers: ip });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BOOTSTRAP, onPostgres, startTestApp, type TestApp } from './helpers.js';
+import { BOOTSTRAP, onPostgres, STORED_STATE_URLS, startTestApp, type TestApp } from './helpers.js';
 
 // Hostile and malformed input on every /v1 route that takes a body or a query: always a 4xx in
 // the native error shape, never a 5xx, and the stored data is unchanged afterwards.
@@ -49,15 +49,7 @@ describe('bad input', () => {
   /** Everything a bad request could have changed. */
   async function snapshot() {
     const out: Record<string, unknown> = {};
-    for (const url of [
-      '/v1/policy',
-      '/v1/organizations',
-      '/v1/organizations/acme/policy',
-      '/v1/users?limit=500',
-      '/v1/credentials',
-      '/v1/sessions?active=false&limit=500',
-      '/v1/events?limit=1000',
-    ]) {
+    for (const url of STORED_STATE_URLS) {
       const r = await t.req('GET', url);
       expect(r.status, url).toBe(200);
       out[url] = r.body;
@@ -125,6 +117,8 @@ describe('bad input', () => {
         onLimit: 'deny_new',
         allowPersistentSessions: true,
         trackLocation: false,
+        maxFailedPasswordAttempts: 5,
+        lockoutSeconds: 0,
       }),
       wrong: {
         maxLifetimeSeconds: '60',
@@ -134,13 +128,15 @@ describe('bad input', () => {
         onLimit: 1,
         allowPersistentSessions: 'true',
         trackLocation: 0,
+        maxFailedPasswordAttempts: '5',
+        lockoutSeconds: false,
       },
     },
     {
       method: 'PATCH',
       url: () => '/v1/policy',
-      valid: () => ({ maxLifetimeSeconds: 60, onLimit: 'deny_new', trackLocation: false }),
-      wrong: { maxLifetimeSeconds: '1', onLimit: null, trackLocation: 'no' },
+      valid: () => ({ maxLifetimeSeconds: 60, onLimit: 'deny_new', trackLocation: false, maxFailedPasswordAttempts: 3 }),
+      wrong: { maxLifetimeSeconds: '1', onLimit: null, trackLocation: 'no', maxFailedPasswordAttempts: 2.5, lockoutSeconds: -1 },
     },
     {
       method: 'PUT',

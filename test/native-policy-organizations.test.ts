@@ -67,7 +67,16 @@ describe('the instance policy', () => {
     expect(await policy()).toEqual(next);
     const partial = await t.req('PUT', '/v1/policy', { maxLifetimeSeconds: 100 });
     expectError(partial, 400, 'invalid_argument');
-    expect(fields(partial)).toEqual(['adminSessionLimit', 'allowPersistentSessions', 'idleTimeoutSeconds', 'onLimit', 'trackLocation', 'userSessionLimit']);
+    expect(fields(partial)).toEqual([
+      'adminSessionLimit',
+      'allowPersistentSessions',
+      'idleTimeoutSeconds',
+      'lockoutSeconds',
+      'maxFailedPasswordAttempts',
+      'onLimit',
+      'trackLocation',
+      'userSessionLimit',
+    ]);
     expect(partial.body.error.details.every((d: { code: string }) => d.code === 'required')).toBe(true);
     expect(await policy()).toEqual(next);
   });

@@ -22,6 +22,7 @@ const ROUTES: [string, string][] = [
   ['patch', '/v1/users/{id}'],
   ['delete', '/v1/users/{id}'],
   ['put', '/v1/users/{id}/password'],
+  ['post', '/v1/users/{id}/unlock'],
   ['get', '/v1/users/{id}/sessions'],
   ['delete', '/v1/users/{id}/sessions'],
   ['post', '/v1/credentials'],
@@ -77,8 +78,8 @@ describe('health, readiness, metrics and the OpenAPI document (in process)', () 
     const r = await t.req('GET', '/metrics', undefined, { token: null });
     expect(r.status).toBe(200);
     expect(String(r.headers['content-type'])).toMatch(/^text\/plain/);
-    expect(r.raw).toMatch(/^sessiond_sign_ins_total\{result="success"\} 1$/m);
-    expect(r.raw).toMatch(/^sessiond_sign_ins_total\{result="failure"\} 1$/m);
+    expect(r.raw).toMatch(/^sessiond_sign_ins_total\{surface="native",result="success"\} 1$/m);
+    expect(r.raw).toMatch(/^sessiond_sign_ins_total\{surface="native",result="failure"\} 1$/m);
     expect(r.raw).toMatch(/^sessiond_open_sessions 1$/m);
     expect(r.raw).toMatch(/^sessiond_http_requests_total\{route="\/v1\/users",method="POST",status="201"\} 1$/m);
     expect(r.raw).toContain('sessiond_http_request_duration_seconds_bucket');
@@ -114,7 +115,7 @@ describe('health, readiness, metrics and the OpenAPI document (in process)', () 
       for (const name of [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1])) {
         expect(op.parameters?.find((p) => p.in === 'path' && p.name === name)?.required, `${method} ${path} ${name}`).toBe(true);
       }
-      if (['post', 'put', 'patch'].includes(method) && !path.endsWith('/rotate')) {
+      if (['post', 'put', 'patch'].includes(method) && !path.endsWith('/rotate') && !path.endsWith('/unlock')) {
         expect(op.requestBody?.content['application/json']?.schema, `${method} ${path}`).toBeDefined();
       }
     }

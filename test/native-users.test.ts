@@ -52,6 +52,9 @@ describe('users', () => {
       disabled: false,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
+      locked: false,
+      lockedUntil: null,
+      failedPasswordAttempts: 0,
     });
     expect(r.raw).not.toContain(PW);
     expect(r.raw).not.toMatch(/argon2|hash/i);

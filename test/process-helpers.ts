@@ -38,6 +38,9 @@ export async function startServer(dataDir: string, port: number, env: Record<str
       SESSIOND_LOG_LEVEL: 'warn',
       SESSIOND_ARGON2_MEMORY_KIB: '1024',
       SESSIOND_ARGON2_TIME_COST: '1',
+      // Tests sign one user in many times a second (test/rate-limits.test.ts tests the sign-in limits).
+      SESSIOND_SIGNIN_RATE_LIMIT_PER_MINUTE: '0',
+      SESSIOND_SIGNIN_ACCOUNT_RATE_LIMIT_PER_MINUTE: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

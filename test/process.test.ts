@@ -18,6 +18,9 @@ afterAll(async () => {
   for (const s of storages.splice(0)) await s.drop();
 });
 
+/** Concurrent sign-in loops when the server is killed. */
+const WORKERS = 16;
+
 /** A fresh data directory and storage; `env` points a server process at the storage. */
 async function fresh(): Promise<{ dataDir: string; env: Record<string, string>; storage: TestStorage }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sessiond-proc-'));
@@ -59,7 +62,7 @@ describe('server process', () => {
         }
       }
     };
-    const workers = Array.from({ length: 16 }, worker);
+    const workers = Array.from({ length: WORKERS }, worker);
     await new Promise((r) => setTimeout(r, 1500));
     child.kill('SIGKILL');
     stop = true;
@@ -76,6 +79,7 @@ describe('server process', () => {
       };
       if (!r.active || r.session?.id !== a.id) lost++;
     }
+    console.log(`[durability] acknowledged ${acknowledged.length}, lost ${lost} (kill -9 during ${WORKERS} concurrent sign-in loops)`);
     expect(lost).toBe(0);
     again.child.kill('SIGTERM');
     expect((await exited(again.child)).code).toBe(0);

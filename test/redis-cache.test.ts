@@ -7,11 +7,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { systemContext } from '../src/core/auth.js';
 import { FakeClock } from '../src/core/clock.js';
 import { createCore } from '../src/core/index.js';
-import type { PasswordHasher, SessionRecord } from '../src/core/ports.js';
+import type { SessionRecord } from '../src/core/ports.js';
 import { PostgresStore } from '../src/storage/postgres/postgres-store.js';
 import { FILL_WINDOW_MS } from '../src/storage/redis-session-tier.js';
 import { startTestApp, type TestApp } from './helpers.js';
 import { createTestDatabase, postgresBackendUnavailableReason, TEST_REDIS_URL, type TestDatabase } from './pg-helpers.js';
+import { noHasher, sessionRecord } from './records.js';
 
 // The shared session cache in Redis (PostgreSQL + Redis): several nodes (stores or whole apps on
 // one fresh database, one key prefix per test) validate from memory, then Redis, then PostgreSQL;
@@ -35,34 +36,8 @@ describe('PostgreSQL and Redis for the shared-cache tests', () => {
 /** A port nothing listens on: a Redis that is down. */
 const DEAD_REDIS_URL = 'redis://127.0.0.1:1';
 const PASSWORD = 'correct horse battery staple';
-const noHasher: PasswordHasher = { hash: async () => 'x', verify: async () => false, verifyDummy: async () => {} };
 
-let n = 0;
-const session = (o: Partial<SessionRecord> = {}): SessionRecord => {
-  n++;
-  const now = Date.now();
-  return {
-    id: `s-${n}-${randomBytes(4).toString('hex')}`,
-    tokenHash: randomBytes(16).toString('hex'),
-    subjectType: 'user',
-    subjectId: 'user-1',
-    organizationId: 'default',
-    role: 'user',
-    persistent: false,
-    createdAtMs: now,
-    lastActiveAtMs: now,
-    expiresAtMs: null,
-    endedAtMs: null,
-    endReason: null,
-    ip: '192.0.2.1',
-    userAgent: 'agent/1',
-    country: null,
-    city: null,
-    lastIp: '192.0.2.1',
-    metadata: {},
-    ...o,
-  };
-};
+const session = sessionRecord;
 
 /** Polls `check` until it holds; returns the ms it took, or throws after `withinMs`. */
 async function within(withinMs: number, check: () => Promise<boolean> | boolean): Promise<number> {
@@ -378,6 +353,33 @@ describe.skipIf(unavailable !== null)('PostgreSQL + Redis: the shared session ca
     expect((await coreB.sessions.introspect(token)).verdict).toMatchObject({ active: false, reason: 'idle_timeout' });
   });
 
+  it("a session in node B's memory that looks idle is read again: uses made on node A keep it active", async () => {
+    await fresh();
+    const a = await node();
+    const b = await node({ memoryTtlMs: 60_000 }); // B keeps its copy in memory for the whole test
+    const clock = new FakeClock(Date.now());
+    const coreA = createCore({ store: a, clock, hasher: noHasher });
+    const coreB = createCore({ store: b, clock, hasher: noHasher });
+    await coreA.start();
+    await coreB.start();
+    await coreA.policies.patchInstance(systemContext, { idleTimeoutSeconds: 60 });
+    await coreB.policies.reload();
+    const { token } = await coreA.sessions.createFor({ type: 'user', id: 'user-1', organizationId: 'default', role: 'user' }, { actor: 'system' });
+    expect((await coreB.sessions.introspect(token)).verdict.active).toBe(true);
+    expect(coreB.sessions.introspectIfCached(token)?.verdict.active).toBe(true); // now in B's memory
+    clock.advanceSeconds(50);
+    expect((await coreA.sessions.introspect(token)).verdict.active).toBe(true); // a use on A, not on B
+    await a.flush();
+    clock.advanceSeconds(50); // B's memory copy: last use 100 s ago; A's: 50 s ago
+    // The synchronous path declines to judge it idle from memory; the full path reads past memory.
+    expect(coreB.sessions.introspectIfCached(token)).toBeNull();
+    const onB = await coreB.sessions.introspect(token);
+    expect(onB.verdict.active).toBe(true);
+    expect('record' in onB && onB.record.lastActiveAtMs).toBeGreaterThan(clock.nowMs() - 51_000);
+    clock.advanceSeconds(61); // now idle everywhere
+    expect((await coreB.sessions.introspect(token)).verdict).toMatchObject({ active: false, reason: 'idle_timeout' });
+  });
+
   it('a change made by a node that cannot reach Redis moves the epoch: no node answers from the old Redis copy', async () => {
     await fresh();
     const p = await proxy();
@@ -598,7 +600,7 @@ describe.skipIf(unavailable !== null)('PostgreSQL + Redis: rate limits across no
     expect(limited.status).toBe(429);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect((await sessionConfig(b)).status).toBe(429);
-    const keys = await (await inspector()).keys(`${prefix}ratelimit:looker:*`);
+    const keys = await (await inspector()).keys(`${prefix}ratelimit:api:*`);
     expect(keys).toHaveLength(1);
   });
 
@@ -613,7 +615,7 @@ describe.skipIf(unavailable !== null)('PostgreSQL + Redis: rate limits across no
     const b = await app({ apiRateLimitPerMinute: 3, redisUrl: p.url, redisCommandTimeoutMs: 100 });
     expect((await sessionConfig(b)).status).toBe(200); // counted in Redis
     p.drop();
-    expect(await (await inspector()).keys(`${prefix}ratelimit:looker:*`)).toHaveLength(1);
+    expect(await (await inspector()).keys(`${prefix}ratelimit:api:*`)).toHaveLength(1);
     for (let i = 0; i < 3; i++) expect((await sessionConfig(b)).status).toBe(200); // counted in memory, from 0
     expect((await sessionConfig(b)).status).toBe(429);
   });

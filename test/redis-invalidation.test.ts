@@ -5,10 +5,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { systemContext } from '../src/core/auth.js';
 import { FakeClock } from '../src/core/clock.js';
 import { createCore } from '../src/core/index.js';
-import type { PasswordHasher, SessionRecord } from '../src/core/ports.js';
 import { PostgresStore } from '../src/storage/postgres/postgres-store.js';
 import { startTestApp } from './helpers.js';
 import { createTestDatabase, postgresUnavailableReason, type TestDatabase } from './pg-helpers.js';
+import { noHasher, sessionRecord } from './records.js';
 
 // PostgreSQL + Redis with several nodes: each node's session cache is invalidated by the other
 // nodes' changes over Redis pub/sub, policy changes reach every node over it, and a node whose
@@ -45,33 +45,7 @@ describe('PostgreSQL and Redis for the invalidation tests', () => {
   });
 });
 
-const noHasher: PasswordHasher = { hash: async () => 'x', verify: async () => false, verifyDummy: async () => {} };
-
-let n = 0;
-const session = (): SessionRecord => {
-  n++;
-  const now = Date.now();
-  return {
-    id: `s-${n}-${randomBytes(4).toString('hex')}`,
-    tokenHash: randomBytes(16).toString('hex'),
-    subjectType: 'user',
-    subjectId: 'user-1',
-    organizationId: 'default',
-    role: 'user',
-    persistent: false,
-    createdAtMs: now,
-    lastActiveAtMs: now,
-    expiresAtMs: null,
-    endedAtMs: null,
-    endReason: null,
-    ip: '192.0.2.1',
-    userAgent: 'agent/1',
-    country: null,
-    city: null,
-    lastIp: '192.0.2.1',
-    metadata: {},
-  };
-};
+const session = sessionRecord;
 
 /** Polls `check` until it holds; returns the ms it took, or throws after `withinMs`. */
 async function within(withinMs: number, check: () => Promise<boolean> | boolean): Promise<number> {

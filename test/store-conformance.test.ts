@@ -107,6 +107,8 @@ const user = (over: Partial<User> = {}): User => ({
   disabled: false,
   createdAtMs: 1_700_000_000_000,
   updatedAtMs: 1_700_000_000_000,
+  failedPasswordAttempts: 0,
+  lockedAtMs: null,
   ...over,
 });
 const codeOf = async (p: Promise<unknown>) => {
@@ -164,6 +166,8 @@ for (const [name, backend, skip] of backends) {
         onLimit: 'deny_new' as const,
         allowPersistentSessions: true,
         trackLocation: false,
+        maxFailedPasswordAttempts: 3,
+        lockoutSeconds: 0,
       };
       await store.putInstancePolicy(policy);
       await store.putInstancePolicy({ ...policy, userSessionLimit: 3 });
@@ -202,6 +206,53 @@ for (const [name, backend, skip] of backends) {
       expect(await store.getUser(ann.id)).toEqual({ ...ann, disabled: true, role: 'admin', displayName: null, updatedAtMs: 1_800_000_000_000 });
       await store.deleteUser(ann.id);
       expect(await store.getUser(ann.id)).toBeUndefined();
+    });
+
+    withFresh('users: wrong passwords are counted atomically, lock once at the limit, expire and clear', async () => {
+      const ann = user();
+      await store.insertUser(ann);
+      const T = 1_800_000_000_000;
+      const count = (atMs: number, expiredLockAtOrBeforeMs: number | null = null, lockAt = 3) =>
+        store.countPasswordFailure(ann.id, { atMs, lockAt, expiredLockAtOrBeforeMs });
+      expect(await count(T)).toEqual({ failedPasswordAttempts: 1, lockedAtMs: null, lockedNow: false });
+      expect(await count(T)).toEqual({ failedPasswordAttempts: 2, lockedAtMs: null, lockedNow: false });
+      expect(await count(T + 1)).toEqual({ failedPasswordAttempts: 3, lockedAtMs: T + 1, lockedNow: true });
+      // Counting goes on while locked; the lock time stays.
+      expect(await count(T + 2)).toEqual({ failedPasswordAttempts: 4, lockedAtMs: T + 1, lockedNow: false });
+      expect(await store.getUser(ann.id)).toMatchObject({ failedPasswordAttempts: 4, lockedAtMs: T + 1 });
+      // A success keeps a lock in force (and the count), clears an expired one.
+      expect(await store.clearPasswordFailures(ann.id, { keepLockInForce: true, expiredLockAtOrBeforeMs: null })).toBe(false);
+      expect(await store.clearPasswordFailures(ann.id, { keepLockInForce: true, expiredLockAtOrBeforeMs: T })).toBe(false);
+      expect(await store.getUser(ann.id)).toMatchObject({ failedPasswordAttempts: 4, lockedAtMs: T + 1 });
+      // An expired lock: the next failure starts the count again and clears it.
+      expect(await count(T + 5, T + 1)).toEqual({ failedPasswordAttempts: 1, lockedAtMs: null, lockedNow: false });
+      await count(T + 6);
+      await count(T + 7);
+      expect(await store.getUser(ann.id)).toMatchObject({ failedPasswordAttempts: 3, lockedAtMs: T + 7 });
+      expect(await store.clearPasswordFailures(ann.id, { keepLockInForce: true, expiredLockAtOrBeforeMs: T + 7 })).toBe(true);
+      expect(await store.getUser(ann.id)).toMatchObject({ failedPasswordAttempts: 0, lockedAtMs: null });
+      expect(await store.clearPasswordFailures(ann.id, { keepLockInForce: false, expiredLockAtOrBeforeMs: null })).toBe(false); // nothing to clear
+      // lockAt 0: counts, never locks; an unlock clears everything.
+      for (let i = 0; i < 5; i++) await count(T, null, 0);
+      expect(await store.getUser(ann.id)).toMatchObject({ failedPasswordAttempts: 5, lockedAtMs: null });
+      await count(T, null, 6);
+      expect(await store.clearPasswordFailures(ann.id, { keepLockInForce: false, expiredLockAtOrBeforeMs: null })).toBe(true);
+      expect(await store.getUser(ann.id)).toMatchObject({ failedPasswordAttempts: 0, lockedAtMs: null });
+      expect(await store.countPasswordFailure('nobody', { atMs: T, lockAt: 3, expiredLockAtOrBeforeMs: null })).toBeUndefined();
+    });
+
+    withFresh('users: concurrent wrong passwords from two stores lose no count and lock exactly once', async () => {
+      const ann = user();
+      await store.insertUser(ann);
+      const other = await env.another();
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          (i % 2 ? other : store).countPasswordFailure(ann.id, { atMs: 1_800_000_000_000 + i, lockAt: 7, expiredLockAtOrBeforeMs: null }),
+        ),
+      );
+      expect(results.map((r) => r?.failedPasswordAttempts).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      expect(results.filter((r) => r?.lockedNow)).toHaveLength(1);
+      expect(await store.getUser(ann.id)).toMatchObject({ failedPasswordAttempts: 20, lockedAtMs: expect.any(Number) });
     });
 
     withFresh('credentials: by id, client id and secret hash; unique client id', async () => {

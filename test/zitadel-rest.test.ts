@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCKOUT_THRESHOLD } from '../src/core/session-checks.js';
 import { startTestApp, type TestApp } from './helpers.js';
 
 // The REST mapping of the ZITADEL SessionService (/v2/sessions), with the seed's JSON shapes.
@@ -131,7 +130,10 @@ describe('ZITADEL REST /v2/sessions', () => {
     expectZitadelError(await t.req('POST', '/v2/sessions', { checks: { user: { userId: other } } }, as(secret)), 412, 9);
   });
 
-  it('lockout: a successful password check resets the count of failures', async () => {
+  it('lockout follows the policy: a successful password check resets the count of failures', async () => {
+    // The one rule of core/lockout.ts, with the policy's limit (set low here).
+    const LOCKOUT_THRESHOLD = 4;
+    expect((await t.req('PATCH', '/v1/policy', { maxFailedPasswordAttempts: LOCKOUT_THRESHOLD, lockoutSeconds: 0 })).status).toBe(200);
     const gil = (await t.req('POST', '/v1/users', { loginName: 'gil', password: PW })).body.id;
     const c = await t.req('POST', '/v2/sessions', { checks: { user: { userId: gil } } }, as(secret));
     const fail = async () =>
@@ -147,9 +149,19 @@ describe('ZITADEL REST /v2/sessions', () => {
     expect((await t.req('PATCH', `/v2/sessions/${c.body.sessionId}`, { checks: { password: { password: PW } } }, as(secret))).status).toBe(200);
     for (let i = 0; i < LOCKOUT_THRESHOLD; i++) await fail();
     expectZitadelError(await t.req('PATCH', `/v2/sessions/${c.body.sessionId}`, { checks: { password: { password: PW } } }, as(secret)), 412, 9, 'locked');
-    // The failures are on record as events of the user.
-    const ev = await t.req('GET', `/v1/events?type=user.password_check_failed&limit=100`);
-    expect(ev.body.items.filter((e: { aggregateId: string }) => e.aggregateId === gil)).toHaveLength(2 * (LOCKOUT_THRESHOLD - 1) + LOCKOUT_THRESHOLD);
+    // Counted on the user (the wrong ones since the last success, and the right one refused while locked); the lock is an event.
+    expect((await t.req('GET', `/v1/users/${gil}`)).body).toMatchObject({ locked: true, lockedUntil: null, failedPasswordAttempts: LOCKOUT_THRESHOLD + 1 });
+    const ev = await t.req('GET', `/v1/events?type=user.locked&aggregateId=${gil}`);
+    expect(ev.body.items).toEqual([
+      expect.objectContaining({
+        actor: expect.stringMatching(/^credential:/),
+        data: expect.objectContaining({ via: 'session_check', failedPasswordAttempts: LOCKOUT_THRESHOLD }),
+      }),
+    ]);
+    // An administrator's unlock lets the right password through again.
+    expect((await t.req('POST', `/v1/users/${gil}/unlock`)).status).toBe(204);
+    expect((await t.req('PATCH', `/v2/sessions/${c.body.sessionId}`, { checks: { password: { password: PW } } }, as(secret))).status).toBe(200);
+    expect((await t.req('PATCH', '/v1/policy', { maxFailedPasswordAttempts: 10, lockoutSeconds: 900 })).status).toBe(200);
   });
 
   it('answers 501 for checks sessiond does not support', async () => {

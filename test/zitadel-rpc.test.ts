@@ -6,13 +6,15 @@ import { createSessionServiceClient } from '@zitadel/client/v2';
 import { createClientTransport } from '@zitadel/client/web';
 import { TimestampQueryMethod } from '@zitadel/proto/zitadel/object_pb.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCKOUT_THRESHOLD } from '../src/core/session-checks.js';
+import { defaultPolicy } from '../src/core/policy.js';
 import { startTestApp, type TestApp } from './helpers.js';
 
 // The ZITADEL SessionService through the official client (@zitadel/client) over every transport
 // it offers, plus the Connect protocol, against a real listening sessiond.
 
 const PW = 'correct horse battery';
+/** Wrong passwords that lock a user: the policy's default (the one rule of core/lockout.ts). */
+const LOCKOUT_THRESHOLD = defaultPolicy.maxFailedPasswordAttempts;
 
 const bearer =
   (token: string): Interceptor =>

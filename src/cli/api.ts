@@ -34,14 +34,25 @@ export async function openApi(t: Target): Promise<Api> {
   return localApi(t.dataDir);
 }
 
+/** How often a request refused by the server's rate limit (429) is sent again, after its Retry-After. */
+const MAX_ATTEMPTS_WHEN_LIMITED = 10;
+
 function remoteApi(base: string, token: string | undefined): Api {
   return {
     async call(method, path, body) {
-      const res = await fetch(new URL(path, base), {
-        method,
-        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      });
+      let res: Response;
+      for (let attempt = 1; ; attempt++) {
+        res = await fetch(new URL(path, base), {
+          method,
+          headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+          ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        });
+        // Past the server's rate limit (a long import): the request was not processed; wait as told and send it again.
+        const waitSeconds = Number(res.headers.get('retry-after'));
+        if (res.status !== 429 || attempt >= MAX_ATTEMPTS_WHEN_LIMITED || !(waitSeconds >= 0 && waitSeconds <= 120)) break;
+        await res.arrayBuffer();
+        await new Promise((r) => setTimeout(r, waitSeconds * 1000));
+      }
       const text = await res.text();
       const json = text ? JSON.parse(text) : null;
       if (!res.ok) throw new ApiError(res.status, json);

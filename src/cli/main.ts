@@ -116,8 +116,16 @@ adminCommand(users, 'list', 'list users')
         ...(o.search ? { search: o.search } : {}),
       });
       const r = await api.call<{ items: Record<string, unknown>[]; total: number }>('GET', `/v1/users?${q}`);
-      print(r.items, { json: o.json, columns: ['id', 'loginName', 'role', 'organizationId', 'disabled', 'createdAt'] });
+      print(r.items, { json: o.json, columns: ['id', 'loginName', 'role', 'organizationId', 'disabled', 'locked', 'createdAt'] });
       if (!o.json) process.stdout.write(`${r.items.length} of ${r.total}\n`);
+    }),
+  );
+adminCommand(users, 'unlock', 'unlock a user locked out for too many wrong passwords (and set their count of wrong passwords to 0)')
+  .argument('<id>', 'user id')
+  .action((id: string, o: Common) =>
+    withApi(o, async (api) => {
+      await api.call('POST', `/v1/users/${encodeURIComponent(id)}/unlock`);
+      process.stdout.write(`unlocked ${id}\n`);
     }),
   );
 adminCommand(users, 'import', 'create many users from a CSV (header: loginName,password,role,organizationId,displayName) or JSON Lines file')
@@ -194,7 +202,7 @@ adminCommand(policy, 'get', "show the instance policy, or an organization's effe
 adminCommand(policy, 'set', 'change policy fields, e.g. idleTimeoutSeconds=900 onLimit=deny_new')
   .argument(
     '<field=value...>',
-    'canonical fields: maxLifetimeSeconds idleTimeoutSeconds userSessionLimit adminSessionLimit onLimit allowPersistentSessions trackLocation',
+    'canonical fields: maxLifetimeSeconds idleTimeoutSeconds userSessionLimit adminSessionLimit onLimit allowPersistentSessions trackLocation maxFailedPasswordAttempts lockoutSeconds',
   )
   .option('--organization <id>', "change this organization's override instead of the instance policy")
   .action((pairs: string[], o: Common & { organization?: string }) =>

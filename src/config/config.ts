@@ -66,7 +66,7 @@ const options = {
   nodeCacheTtlMs: opt(
     'SESSIOND_NODE_CACHE_TTL_MS',
     Type.Integer({ minimum: 0, maximum: 300_000, default: 10_000 }),
-    "PostgreSQL + Redis: longest time a session stays in a node's memory before it is read again from Redis. It bounds how stale the last use recorded by other nodes may look on this node: when a user's requests are spread over nodes, an idle timeout may fire up to this long (plus SESSIOND_ACTIVITY_FLUSH_MS) earlier than exact, never later. Revocations, other session changes and policy changes do not wait for it (pub/sub, a heartbeat through Redis and the cache epoch make them bite within about a second). 0 = no per-node cache (every validation asks Redis).",
+    "PostgreSQL + Redis: longest time a session stays in a node's memory before it is read again from Redis. It bounds how stale the lastActiveAt and idleExpiresAt in this node's answers may be when a user's requests are spread over nodes (uses recorded on other nodes reach this node's copy when it is re-read); an idle timeout is never judged from this memory (a copy that looks idle is read again from Redis), so it fires at most SESSIOND_ACTIVITY_FLUSH_MS early. Revocations, other session changes and policy changes do not wait for it (pub/sub, a heartbeat through Redis and the cache epoch make them bite within about a second). 0 = no per-node cache (every validation asks Redis).",
   ),
   sqliteSynchronous: opt(
     'SESSIOND_SQLITE_SYNCHRONOUS',
@@ -99,7 +99,22 @@ const options = {
   apiRateLimitPerMinute: opt(
     'SESSIOND_API_RATE_LIMIT_PER_MINUTE',
     Type.Integer({ minimum: 0, maximum: 1_000_000, default: 600 }),
-    'Requests per minute one caller (its credential, else its client IP) may make to the Looker API (/api/4.0), counted for all nodes together when Redis is configured; beyond it: 429 with Retry-After. 0 = no limit.',
+    'Requests per minute one caller may make to the APIs of every surface together (/v1, /api/4.0, /api/cluster/v2, /graphql, /v2/sessions and the ZITADEL RPCs), counted by its credential (a Looker access token counts as its credential), else by its client IP (IPv6 by /64); a request with a bad credential counts for its IP. Sign-in has its own limits below, and introspection is not counted. Beyond it: 429 with Retry-After in the shape of the surface. Counted for all nodes together with Redis, per node without. 0 = no limit.',
+  ),
+  signInRateLimitPerMinute: opt(
+    'SESSIOND_SIGNIN_RATE_LIMIT_PER_MINUTE',
+    Type.Integer({ minimum: 0, maximum: 1_000_000, default: 60 }),
+    'Sign-in attempts per minute from one client IP, successful or not: POST /v1/sessions, POST /v1/sessions/password, POST /api/4.0/login, and ZITADEL password checks (by the userAgent.ip the login front-end reports; without one, only the limit below applies). Set it above the sign-ins your busiest office NAT or trusted proxy sends per minute. 0 = no limit.',
+  ),
+  signInAccountRateLimitPerMinute: opt(
+    'SESSIOND_SIGNIN_ACCOUNT_RATE_LIMIT_PER_MINUTE',
+    Type.Integer({ minimum: 0, maximum: 1_000_000, default: 10 }),
+    "Sign-in attempts per minute against one account, from any number of IPs, successful or not: the login name (per organization) on /v1, the client_id on Looker's login, the login name, user id or session on ZITADEL password checks. Bounds one attacker spread over many IPs; the lockout after repeated failures is separate. 0 = no limit.",
+  ),
+  introspectRateLimitPerSecond: opt(
+    'SESSIOND_INTROSPECT_RATE_LIMIT_PER_SECOND',
+    Type.Integer({ minimum: 0, maximum: 10_000_000, default: 0 }),
+    'POST /v1/sessions/introspect calls per second from one client IP, counted in each node alone (no Redis on the validation path); beyond it: 429 with Retry-After: 1. Off by default: apps validate on every request of every user, usually from a few server addresses, and tokens cannot be guessed. Set it when browsers call introspection directly, to stop one runaway client. 0 = no limit.',
   ),
   trustProxy: opt('SESSIOND_TRUST_PROXY', Type.Boolean({ default: false }), 'Take the client IP from X-Forwarded-For (behind a load balancer).'),
 };

@@ -2,9 +2,10 @@ import Type from 'typebox';
 import { type AuthContext, credentialContext, DEFAULT_ORGANIZATION_ID, requirePermission, targetOrganization } from './auth.js';
 import type { Clock } from './clock.js';
 import { DomainError } from './errors.js';
+import { observeSignIn, observeTimeEnd } from './observer.js';
 import { expandPermissions, grantableNames } from './permissions.js';
 import type { PolicyService } from './policies.js';
-import type { Credential, Store } from './ports.js';
+import type { CoreObserver, Credential, Store } from './ports.js';
 import { evaluateSession } from './session-rules.js';
 import type { ClientInfo, SessionInfo, SessionService } from './sessions.js';
 import { hashSecret, type IdSource, looksLikeSecret, sameHash } from './tokens.js';
@@ -28,7 +29,9 @@ const newCredentialCheck = validator(NewCredentialSchema);
 
 /** API credentials: a client id and a secret shown once, stored only as a hash. */
 export class CredentialService {
-  constructor(private readonly d: { store: Store; clock: Clock; ids: IdSource; policies: PolicyService; sessions: SessionService }) {}
+  constructor(
+    private readonly d: { store: Store; clock: Clock; ids: IdSource; policies: PolicyService; sessions: SessionService; observer?: CoreObserver | undefined },
+  ) {}
 
   /** Creates a credential; a caller can grant only permissions it holds itself. */
   async create(ctx: AuthContext | null, input: unknown): Promise<{ credential: Credential; secret: string }> {
@@ -45,7 +48,8 @@ export class CredentialService {
     const secret = this.d.ids.newSecret();
     const credential: Credential = {
       id: this.d.ids.newId(),
-      clientId: this.d.ids.newSecret().slice(0, 20),
+      // Not starting with '-' or '_': a client id is typed on command lines, where '-…' reads as an option.
+      clientId: this.d.ids.newSecret().slice(0, 20).replace(/^[-_]/, 'c'),
       name: req.name,
       secretHash: hashSecret(secret),
       permissions: [...new Set(req.permissions)],
@@ -104,7 +108,11 @@ export class CredentialService {
     const s = await this.d.store.findSessionByTokenHash(hash);
     if (s?.subjectType !== 'credential' || !sameHash(s.tokenHash, hash)) return null;
     const now = this.d.clock.nowMs();
-    if (!evaluateSession(s, this.d.policies.effective(s.organizationId), now).active) return null;
+    const verdict = evaluateSession(s, this.d.policies.effective(s.organizationId), now);
+    if (!verdict.active) {
+      observeTimeEnd(this.d.observer, s, verdict);
+      return null;
+    }
     const owner = await this.d.store.getCredential(s.subjectId);
     if (!owner || owner.revokedAtMs !== null) return null;
     this.d.store.recordActivity(s.id, now, null);
@@ -116,13 +124,15 @@ export class CredentialService {
    * organization (`default` for an instance-wide one), with the credential's permissions and the
    * policy's deadlines. An unknown client and a wrong secret fail alike (`invalid_credentials`).
    */
-  async signIn(clientId: string, secret: string, client: ClientInfo): Promise<{ session: SessionInfo; token: string }> {
-    const cred = await this.verifyClient(clientId, secret);
-    if (!cred) throw new DomainError('invalid_credentials', 'invalid client id or secret');
-    return this.d.sessions.createFor(
-      { type: 'credential', id: cred.id, organizationId: cred.organizationId ?? DEFAULT_ORGANIZATION_ID, role: 'user' },
-      { client, actor: `credential:${cred.clientId}` },
-    );
+  signIn(clientId: string, secret: string, client: ClientInfo): Promise<{ session: SessionInfo; token: string }> {
+    return observeSignIn(this.d.observer, 'client_secret', async () => {
+      const cred = await this.verifyClient(clientId, secret);
+      if (!cred) throw new DomainError('invalid_credentials', 'invalid client id or secret');
+      return this.d.sessions.createFor(
+        { type: 'credential', id: cred.id, organizationId: cred.organizationId ?? DEFAULT_ORGANIZATION_ID, role: 'user' },
+        { client, actor: `credential:${cred.clientId}` },
+      );
+    });
   }
 
   /** Checks a client id and secret pair (Looker login); null when they do not match. */

@@ -1,8 +1,9 @@
 import type { Clock } from './clock.js';
 import { CredentialService } from './credentials.js';
+import { PasswordChecker } from './lockout.js';
 import { EventService, OrganizationService } from './organizations.js';
 import { PolicyService } from './policies.js';
-import type { GeoLocator, PasswordHasher, Store } from './ports.js';
+import type { CoreObserver, GeoLocator, PasswordHasher, Store } from './ports.js';
 import { SessionCheckService } from './session-checks.js';
 import { absoluteDeadline } from './session-rules.js';
 import { SessionService } from './sessions.js';
@@ -16,23 +17,28 @@ export interface CoreDeps {
   ids?: IdSource;
   geo?: GeoLocator | null;
   revokeSessionsOnPasswordChange?: boolean;
+  /** Told of sign-ins and of sessions found ended by time (metrics). */
+  observer?: CoreObserver;
 }
 
 /** Wires the core's services around the ports; no I/O of its own. */
 export function createCore(d: CoreDeps) {
   const ids = d.ids ?? randomIds;
   const policies = new PolicyService(d.store, d.clock);
-  const sessions = new SessionService({ store: d.store, clock: d.clock, ids, hasher: d.hasher, policies, geo: d.geo ?? null });
+  const observer = d.observer;
+  const passwords = new PasswordChecker({ store: d.store, clock: d.clock, hasher: d.hasher, policies });
+  const sessions = new SessionService({ store: d.store, clock: d.clock, ids, passwords, policies, geo: d.geo ?? null, observer });
   const users = new UserService({
     store: d.store,
     clock: d.clock,
     ids,
     hasher: d.hasher,
+    passwords,
     sessions,
     revokeSessionsOnPasswordChange: d.revokeSessionsOnPasswordChange ?? true,
   });
-  const sessionChecks = new SessionCheckService({ store: d.store, clock: d.clock, ids, hasher: d.hasher, sessions });
-  const credentials = new CredentialService({ store: d.store, clock: d.clock, ids, policies, sessions });
+  const sessionChecks = new SessionCheckService({ store: d.store, clock: d.clock, ids, passwords, sessions, observer });
+  const credentials = new CredentialService({ store: d.store, clock: d.clock, ids, policies, sessions, observer });
   const organizations = new OrganizationService({ store: d.store, clock: d.clock, ids, policies });
   const events = new EventService(d.store);
   d.store.useRemainingLifetime?.((s) => absoluteDeadline(s, policies.effective(s.organizationId)) - d.clock.nowMs());
@@ -40,6 +46,8 @@ export function createCore(d: CoreDeps) {
     store: d.store,
     clock: d.clock,
     policies,
+    /** The one password check with lockout (every path that verifies a user's password). */
+    passwords,
     sessions,
     /** Sessions built up by user/password checks (ZITADEL Session Service rules). */
     sessionChecks,

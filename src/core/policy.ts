@@ -6,6 +6,8 @@ import { validator } from './validate.js';
 export const MAX_DURATION_SECONDS = 315_360_000;
 /** The largest concurrent-session limit; 0 means unlimited. */
 export const MAX_SESSION_LIMIT = 100_000;
+/** The largest number of wrong passwords before a lock; 0 means no lockout. */
+export const MAX_FAILED_PASSWORD_ATTEMPTS = 10_000;
 
 const seconds = (description: string, minimum: number) => Type.Integer({ minimum, maximum: MAX_DURATION_SECONDS, description });
 const limit = (description: string) => Type.Integer({ minimum: 0, maximum: MAX_SESSION_LIMIT, description });
@@ -23,6 +25,13 @@ const policyFields = {
   trackLocation: Type.Boolean({
     description: 'Record client IP, user agent and (with a GeoIP database) country and city at creation and on use.',
   }),
+  maxFailedPasswordAttempts: Type.Integer({
+    minimum: 0,
+    maximum: MAX_FAILED_PASSWORD_ATTEMPTS,
+    description:
+      'Wrong passwords in a row after which the user is locked (every password check counts: sign-in, ZITADEL checks, password change); 0 = no lockout.',
+  }),
+  lockoutSeconds: seconds('How long a lock lasts; 0 = until an administrator unlocks the user (`POST /v1/users/{id}/unlock`).', 0),
 };
 
 export const PolicySchema = Type.Object(policyFields, { additionalProperties: false, title: 'Policy' });
@@ -37,7 +46,10 @@ export type Policy = Static<typeof PolicySchema>;
 export type PolicyPatch = Partial<Policy>;
 export type Role = 'user' | 'admin';
 
-/** NIST SP 800-63B AAL2-like defaults: 12 h reauthentication, 30 min idle, no limits. */
+/**
+ * NIST SP 800-63B AAL2-like defaults: 12 h reauthentication, 30 min idle, no limits; a lock after
+ * 10 wrong passwords in a row (ZITADEL's lockout policy; NIST allows up to 100) for 15 minutes.
+ */
 export const defaultPolicy: Readonly<Policy> = Object.freeze({
   maxLifetimeSeconds: 43_200,
   idleTimeoutSeconds: 1_800,
@@ -46,6 +58,8 @@ export const defaultPolicy: Readonly<Policy> = Object.freeze({
   onLimit: 'evict_oldest',
   allowPersistentSessions: false,
   trackLocation: true,
+  maxFailedPasswordAttempts: 10,
+  lockoutSeconds: 900,
 });
 
 const fullCheck = validator(PolicySchema);

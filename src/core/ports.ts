@@ -21,6 +21,19 @@ export interface User {
   disabled: boolean;
   createdAtMs: number;
   updatedAtMs: number;
+  /** Refused password checks since the last success, unlock or expired lock (core/lockout.ts). */
+  failedPasswordAttempts: number;
+  /** When the user was locked for too many wrong passwords; null when not. Whether the lock is still in force is the policy's to say (core/lockout.ts). */
+  lockedAtMs: number | null;
+}
+
+/** A user's count of wrong passwords and lock after `countPasswordFailure`. */
+export interface PasswordFailureCount {
+  failedPasswordAttempts: number;
+  /** null: not locked (an expired lock was cleared by the count). */
+  lockedAtMs: number | null;
+  /** True when this very call locked the user (exactly one call per lock does). */
+  lockedNow: boolean;
 }
 
 export interface Credential {
@@ -68,7 +81,7 @@ export interface EventRecord {
   /** Position within the aggregate, 1, 2, 3… */
   sequence: number;
   type: string;
-  /** Who made the change: `credential:<clientId>`, `user:<id>`, `session:<id>` or `system`. */
+  /** Who made the change: `credential:<clientId>`, `user:<id>`, `session:<id>`, `system`, or `anonymous` (an unauthenticated sign-in attempt). */
   actor: string;
   organizationId: string | null;
   atMs: number;
@@ -133,6 +146,25 @@ export interface StoreTx {
   insertUser(user: User): Promise<void>;
   updateUser(id: string, changes: Partial<Pick<User, 'role' | 'passwordHash' | 'disabled' | 'displayName' | 'updatedAtMs'>>): Promise<void>;
   deleteUser(id: string): Promise<void>;
+  /**
+   * Counts one refused password check of a user in one atomic write (concurrent calls on any node
+   * lose no count): +1, or back to 1 when the user's lock has expired (`lockedAtMs` ≤
+   * `expiredLockAtOrBeforeMs`; null: locks do not expire), which also clears that lock; and when
+   * `lockAt` > 0, the new count reaches it and the user is not locked, locks the user at `atMs`
+   * (ms). Undefined for an unknown user.
+   */
+  countPasswordFailure(userId: string, o: { atMs: number; lockAt: number; expiredLockAtOrBeforeMs: number | null }): Promise<PasswordFailureCount | undefined>;
+  /**
+   * Sets a user's count of wrong passwords to 0 and removes the lock. With `keepLockInForce`, a
+   * lock set after `expiredLockAtOrBeforeMs` (any lock when that is null) stays, and so does the
+   * count. Returns true when it changed the row (false: nothing to clear, kept, or no such user).
+   */
+  clearPasswordFailures(userId: string, o: { keepLockInForce: boolean; expiredLockAtOrBeforeMs: number | null }): Promise<boolean>;
+  /**
+   * Adds 1 to counter `bucket` (0..63) of failed sign-ins with unknown login names: a write like
+   * `countPasswordFailure`'s, so an unknown name costs what a known one does (core/lockout.ts).
+   */
+  countUnknownLoginFailure(bucket: number): Promise<void>;
 
   getCredential(id: string): Promise<Credential | undefined>;
   findCredentialByClientId(clientId: string): Promise<Credential | undefined>;
@@ -173,6 +205,11 @@ export interface Store extends StoreTx {
    * undefined means "not cached" (not "unknown"): then call findSessionByTokenHash. Optional.
    */
   findCachedSessionByTokenHash?(tokenHash: string): SessionRecord | undefined;
+  /**
+   * Stores whose memory may lag uses recorded on other nodes (PostgreSQL + Redis): the session
+   * read past this node's memory, with every node's recorded use applied.
+   */
+  findFreshSessionByTokenHash?(tokenHash: string): Promise<SessionRecord | undefined>;
   /**
    * Records use of a session, write-behind: coalesced in memory and written in one
    * batch at most `activityFlushMs` later (and on flush/close). Never blocks on disk.
@@ -215,6 +252,30 @@ export interface PasswordHasher {
   verify(hash: string, password: string): Promise<boolean>;
   /** Spends the same time as `verify` on a dummy hash, for unknown users. */
   verifyDummy(password: string): Promise<void>;
+}
+
+/** The core's ways of signing in: a user's password (`SessionService.signIn`), an API client's secret (`CredentialService.signIn`), a password check on a session (`SessionCheckService`). */
+export type SignInFlow = 'password' | 'client_secret' | 'session_check';
+
+/**
+ * How a sign-in attempt ended: `success`; `failure` (wrong or unknown login name, password or
+ * secret); `rejected` (refused by a rule: session limit, persistence, lockout, rate limit, disabled
+ * user where the answer says so); `error` (anything unexpected, e.g. storage unavailable).
+ */
+export type SignInResult = 'success' | 'failure' | 'rejected' | 'error';
+
+/**
+ * What the core reports for metrics. Optional. Called synchronously, never on the path of an
+ * active session's validation, so an implementation must be cheap and must not throw.
+ */
+export interface CoreObserver {
+  signIn(flow: SignInFlow, result: SignInResult): void;
+  /**
+   * A validation found this session ended by time (lifetime or idle timeout). Such ends are
+   * derived, never stored, so this is called on every validation that finds one; counting each
+   * session once is the observer's business.
+   */
+  timeEnded(reason: 'expired' | 'idle_timeout', sessionId: string): void;
 }
 
 /** Country and city of an IP address, when a GeoIP database is configured. */

@@ -1,7 +1,9 @@
 import { type AuthContext, canSeeOrganization, DEFAULT_ORGANIZATION_ID, requirePermission } from './auth.js';
 import type { Clock } from './clock.js';
 import { DomainError } from './errors.js';
-import type { EventRecord, PasswordHasher, SessionRecord, Store, User } from './ports.js';
+import type { PasswordChecker } from './lockout.js';
+import { observeSignIn } from './observer.js';
+import type { CoreObserver, EventRecord, SessionRecord, Store, User } from './ports.js';
 import type { ClientInfo, SessionInfo, SessionService } from './sessions.js';
 import { hashSecret, type IdSource, looksLikeSecret, sameHash } from './tokens.js';
 
@@ -11,15 +13,27 @@ import { hashSecret, type IdSource, looksLikeSecret, sameHash } from './tokens.j
  * change rotates the session token. The rules live here so every surface shares them:
  *
  * - the user check happens once; checking another user on the same session is refused;
- * - a password check needs the session's user and is refused while the user is locked out;
- * - a wrong password adds no factor and counts toward lockout (LOCKOUT_THRESHOLD failures in a
- *   row within LOCKOUT_WINDOW_MS lock the user's password checks until the window has passed
- *   since the last failure; a successful check resets the count);
+ * - a password check needs the session's user and goes through the one password rule
+ *   (core/lockout.ts, the policy's `maxFailedPasswordAttempts` and `lockoutSeconds`): a wrong
+ *   password adds no factor and counts toward lockout; while the user is locked every check is
+ *   refused as "locked" (whatever the password), a successful one resets the count;
  * - factors and the client's user-agent facts are recorded on the session's events
  *   (`session.created`, `session.checked`), so no schema change is needed.
  */
-export const LOCKOUT_THRESHOLD = 5;
-export const LOCKOUT_WINDOW_MS = 15 * 60_000;
+
+/** What one session may hold as metadata in all (values base64, as stored), however many Sets added to it. */
+export const MAX_SESSION_METADATA_KEYS = 100;
+export const MAX_SESSION_METADATA_CHARS = 131_072;
+
+/** Refuses metadata a session may not hold. */
+function checkMetadataSize(metadata: Record<string, string>): void {
+  const entries = Object.entries(metadata);
+  const chars = entries.reduce((n, [k, v]) => n + k.length + v.length, 0);
+  if (entries.length > MAX_SESSION_METADATA_KEYS || chars > MAX_SESSION_METADATA_CHARS) {
+    const message = `a session holds at most ${MAX_SESSION_METADATA_KEYS} metadata keys and ${MAX_SESSION_METADATA_CHARS} characters of keys and base64 values`;
+    throw new DomainError('invalid_argument', message, [{ field: 'metadata', code: 'length', message }]);
+  }
+}
 
 export interface UserRef {
   userId?: string | undefined;
@@ -76,8 +90,9 @@ export interface SessionCheckDeps {
   store: Store;
   clock: Clock;
   ids: IdSource;
-  hasher: PasswordHasher;
+  passwords: PasswordChecker;
   sessions: SessionService;
+  observer?: CoreObserver | undefined;
 }
 
 interface CheckedData {
@@ -101,14 +116,16 @@ export class SessionCheckService {
     },
   ): Promise<{ session: CheckedSession; token: string }> {
     const c = requirePermission(ctx, 'sessions:write');
+    // Sizes first: a request refused for its metadata must not count as a password attempt.
+    const metadata = Object.fromEntries(Object.entries(input.metadata ?? {}).filter(([, v]) => v !== ''));
+    checkMetadataSize(metadata);
     const user = await this.findUser(c, input.user);
     const now = this.d.clock.nowMs();
     const factors: NonNullable<CheckedData['factors']> = { user: { verifiedAtMs: now, id: user.id } };
     if (input.password !== undefined) {
-      await this.checkPassword(c, user, input.password);
+      await this.checkPassword(c, user, input.password, input.client?.ip);
       factors.password = { verifiedAtMs: this.d.clock.nowMs() };
     }
-    const metadata = Object.fromEntries(Object.entries(input.metadata ?? {}).filter(([, v]) => v !== ''));
     const { session, token } = await this.d.sessions.createFor(
       { type: 'user', id: user.id, organizationId: user.organizationId, role: user.role },
       {
@@ -135,6 +152,18 @@ export class SessionCheckService {
     const c = requirePermission(ctx, 'sessions:write');
     const s = await this.visible(c, id);
     if (!this.d.sessions.judge(s).verdict.active) throw new DomainError('not_found', `session '${id}' not found`);
+    let metadata: Record<string, string> | undefined;
+    if (input.metadata) {
+      // A Map, so no key (not even `__proto__`) can reach an object's prototype.
+      const merged = new Map(Object.entries(s.metadata));
+      for (const [k, v] of Object.entries(input.metadata)) {
+        if (v === '') merged.delete(k);
+        else merged.set(k, v);
+      }
+      const next = Object.fromEntries(merged);
+      checkMetadataSize(next);
+      if (!sameRecord(next, s.metadata)) metadata = next;
+    }
     const factors: NonNullable<CheckedData['factors']> = {};
     if (input.user) {
       const user = await this.findUser(c, input.user);
@@ -146,15 +175,6 @@ export class SessionCheckService {
       if (!user) throw new DomainError('failed_precondition', 'the password check needs a checked user');
       await this.checkPassword(c, user, input.password);
       factors.password = { verifiedAtMs: this.d.clock.nowMs() };
-    }
-    let metadata: Record<string, string> | undefined;
-    if (input.metadata) {
-      const next = { ...s.metadata };
-      for (const [k, v] of Object.entries(input.metadata)) {
-        if (v === '') delete next[k];
-        else next[k] = v;
-      }
-      if (!sameRecord(next, s.metadata)) metadata = next;
     }
     const expiresAtMs = input.expiresAtMs !== undefined && input.expiresAtMs !== s.expiresAtMs ? input.expiresAtMs : undefined;
     if (!factors.user && !factors.password && metadata === undefined && expiresAtMs === undefined) {
@@ -249,33 +269,14 @@ export class SessionCheckService {
     return { items, total: rows.length };
   }
 
-  /** True when the user's password checks are locked now. */
-  async isLocked(userId: string): Promise<boolean> {
-    const now = this.d.clock.nowMs();
-    const events = await this.d.store.listEvents({ aggregateType: 'user', aggregateId: userId, sinceMs: now - LOCKOUT_WINDOW_MS, limit: 10_000 });
-    let failures = 0;
-    for (const e of events) {
-      if (e.type === 'user.password_checked') failures = 0;
-      else if (e.type === 'user.password_check_failed') failures++;
-    }
-    return failures >= LOCKOUT_THRESHOLD;
+  private checkPassword(c: AuthContext, user: User, password: string, ip?: string | null): Promise<void> {
+    return observeSignIn(this.d.observer, 'session_check', () => this.verifyPassword(c, user, password, ip));
   }
 
-  private async checkPassword(c: AuthContext, user: User, password: string): Promise<void> {
-    if (await this.isLocked(user.id)) throw new DomainError('failed_precondition', 'the user is locked: too many wrong passwords');
-    const ok = await this.d.hasher.verify(user.passwordHash, password);
-    await this.d.store.transaction((tx) =>
-      tx.appendEvent({
-        aggregateType: 'user',
-        aggregateId: user.id,
-        type: ok ? 'user.password_checked' : 'user.password_check_failed',
-        actor: c.actor,
-        organizationId: user.organizationId,
-        atMs: this.d.clock.nowMs(),
-        data: {},
-      }),
-    );
-    if (!ok) throw new DomainError('invalid_credentials', 'the password is invalid');
+  private async verifyPassword(c: AuthContext, user: User, password: string, ip?: string | null): Promise<void> {
+    const verdict = await this.d.passwords.check(user, password, { actor: c.actor, via: 'session_check', ip });
+    if (verdict === 'locked') throw new DomainError('failed_precondition', 'the user is locked: too many wrong passwords');
+    if (verdict === 'wrong') throw new DomainError('invalid_credentials', 'the password is invalid');
   }
 
   private async findUser(c: AuthContext, ref: UserRef): Promise<User> {

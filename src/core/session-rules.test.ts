@@ -57,6 +57,8 @@ const arbPolicy = fc.record({
   onLimit: fc.constantFrom<'evict_oldest' | 'deny_new'>('evict_oldest', 'deny_new'),
   allowPersistentSessions: fc.boolean(),
   trackLocation: fc.boolean(),
+  maxFailedPasswordAttempts: fc.integer({ min: 0, max: 20 }),
+  lockoutSeconds: fc.integer({ min: 0, max: 100_000 }),
 });
 
 describe('invariants (property-based)', () => {

@@ -1,9 +1,11 @@
 import { type AuthContext, canSeeOrganization, DEFAULT_ORGANIZATION_ID, requirePermission } from './auth.js';
 import type { Clock } from './clock.js';
 import { DomainError } from './errors.js';
+import type { PasswordChecker } from './lockout.js';
+import { observeSignIn, observeTimeEnd } from './observer.js';
 import type { PolicyService } from './policies.js';
 import { type Role, sessionLimitFor } from './policy.js';
-import type { GeoLocator, Location, PasswordHasher, SessionRecord, Store, StoreTx, SubjectType } from './ports.js';
+import type { CoreObserver, GeoLocator, Location, SessionRecord, Store, StoreTx, SubjectType } from './ports.js';
 import { evaluateSession, sessionsToEvict, type Verdict } from './session-rules.js';
 import { hashSecret, type IdSource, looksLikeSecret, sameHash } from './tokens.js';
 
@@ -32,6 +34,14 @@ export interface NewSessionOptions {
   actor: string;
 }
 
+export interface PasswordSignIn {
+  organizationId?: string | undefined;
+  loginName: string;
+  password: string;
+  persistent?: boolean | undefined;
+  client?: ClientInfo | undefined;
+}
+
 export interface Subject {
   type: SubjectType;
   id: string;
@@ -43,9 +53,10 @@ export interface SessionDeps {
   store: Store;
   clock: Clock;
   ids: IdSource;
-  hasher: PasswordHasher;
+  passwords: PasswordChecker;
   policies: PolicyService;
   geo: GeoLocator | null;
+  observer?: CoreObserver | undefined;
 }
 
 /** Session lifecycle: sign-in, validation, use, revocation. */
@@ -53,22 +64,24 @@ export class SessionService {
   constructor(private readonly d: SessionDeps) {}
 
   /**
-   * Signs a user in with a password. Unknown login name, wrong password and a
-   * disabled user give the same error after the same work (a dummy hash check).
+   * Signs a user in with a password. Unknown login name, wrong password, a locked user (even
+   * with the right password) and a disabled user give the same error after the same work (one
+   * hash check; a dummy hash for an unknown name). Wrong passwords count toward lockout.
    */
-  async signIn(input: {
-    organizationId?: string | undefined;
-    loginName: string;
-    password: string;
-    persistent?: boolean | undefined;
-    client?: ClientInfo | undefined;
-  }): Promise<{ session: SessionInfo; token: string }> {
+  signIn(input: PasswordSignIn): Promise<{ session: SessionInfo; token: string }> {
+    return observeSignIn(this.d.observer, 'password', () => this.passwordSignIn(input));
+  }
+
+  private async passwordSignIn(input: PasswordSignIn): Promise<{ session: SessionInfo; token: string }> {
     const orgId = input.organizationId ?? DEFAULT_ORGANIZATION_ID;
     const user = await this.d.store.findUserByLogin(orgId, input.loginName);
-    let ok = false;
-    if (user) ok = await this.d.hasher.verify(user.passwordHash, input.password);
-    else await this.d.hasher.verifyDummy(input.password);
-    if (!user || !ok || user.disabled) throw new DomainError('invalid_credentials', 'invalid login name or password');
+    const verdict = await this.d.passwords.check(
+      user,
+      input.password,
+      { actor: 'anonymous', via: 'sign_in', ip: input.client?.ip },
+      { refuse: user?.disabled ? 'disabled' : undefined, unknown: { organizationId: orgId, loginName: input.loginName } },
+    );
+    if (!user || verdict !== 'ok') throw new DomainError('invalid_credentials', 'invalid login name or password');
     return this.createFor(
       { type: 'user', id: user.id, organizationId: user.organizationId, role: user.role },
       { persistent: input.persistent, client: input.client, actor: `user:${user.id}` },
@@ -138,7 +151,20 @@ export class SessionService {
    */
   async introspect(token: string, client?: ClientInfo): Promise<IntrospectResult> {
     const hash = looksLikeSecret(token) ? hashSecret(token) : null;
-    return this.judgeUse(hash, hash ? await this.d.store.findSessionByTokenHash(hash) : undefined, client);
+    let found = hash ? await this.d.store.findSessionByTokenHash(hash) : undefined;
+    if (hash && found && this.mayMissOtherNodesUse(found)) found = await this.d.store.findFreshSessionByTokenHash?.(hash);
+    return this.judgeUse(hash, found, client);
+  }
+
+  /**
+   * A session held in this node's memory that looks idle may have been used on another node
+   * since it was read (PostgreSQL + Redis): such a verdict is never given from memory; the session
+   * is read again past the node's memory (Redis carries every node's recorded use).
+   */
+  private mayMissOtherNodesUse(found: SessionRecord): boolean {
+    if (!this.d.store.findFreshSessionByTokenHash) return false;
+    const v = evaluateSession(found, this.d.policies.effective(found.organizationId), this.d.clock.nowMs());
+    return !v.active && v.reason === 'idle_timeout';
   }
 
   /**
@@ -150,8 +176,9 @@ export class SessionService {
     if (!this.d.store.findCachedSessionByTokenHash || !looksLikeSecret(token)) return null;
     const hash = hashSecret(token);
     const found = this.d.store.findCachedSessionByTokenHash(hash);
+    if (!found || this.mayMissOtherNodesUse(found)) return null;
     // Found by that very hash as the key: comparing it again would add nothing.
-    return found ? this.judgeUse(hash, found, client, true) : null;
+    return this.judgeUse(hash, found, client, true);
   }
 
   private judgeUse(hash: string | null, found: SessionRecord | undefined, client: ClientInfo | undefined, matched = false): IntrospectResult {
@@ -159,7 +186,10 @@ export class SessionService {
     if (!found || !(matched || sameHash(found.tokenHash, hash as string))) return { verdict: { active: false, reason: 'unknown', endedAtMs: now } };
     const policy = this.d.policies.effective(found.organizationId);
     const before = evaluateSession(found, policy, now);
-    if (!before.active) return { record: found, verdict: before };
+    if (!before.active) {
+      observeTimeEnd(this.d.observer, found, before);
+      return { record: found, verdict: before };
+    }
     const ip = policy.trackLocation ? (client?.ip ?? null) : null;
     // Use is recorded at a granularity of at most 1 s (less for idle timeouts under a minute): a
     // session can look idle at most that much earlier than exact, never later; busy tokens cost less.

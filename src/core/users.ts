@@ -2,18 +2,24 @@ import Type from 'typebox';
 import { type AuthContext, canSeeOrganization, requirePermission, targetOrganization } from './auth.js';
 import type { Clock } from './clock.js';
 import { DomainError } from './errors.js';
+import type { LockState, PasswordChecker } from './lockout.js';
 import type { Role } from './policy.js';
 import type { PasswordHasher, Store, User } from './ports.js';
 import type { SessionService } from './sessions.js';
 import type { IdSource } from './tokens.js';
 import { validator } from './validate.js';
 
-/** Login names: 1..200 printable characters, no control characters. */
+/**
+ * Login names: 1..200 printable characters. No control characters (C0, DEL, C1), and none of the
+ * invisible ones that would make a second "alice" look like the first: soft hyphen, zero-width
+ * and joiner characters, direction marks, embeddings and isolates, line and paragraph separators,
+ * the byte order mark.
+ */
 export const LoginNameSchema = Type.String({
   minLength: 1,
   maxLength: 200,
-  pattern: '^[^\\u0000-\\u001f\\u007f]+$',
-  description: 'Unique (case-insensitively) within the organization.',
+  pattern: '^[^\\u0000-\\u001f\\u007f-\\u009f\\u00ad\\u061c\\u180e\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\ufeff]+$',
+  description: 'Unique (case-insensitively) within the organization. Printable: no control or invisible formatting characters.',
 });
 /** Passwords: 8..1024 characters (NIST SP 800-63B: at least 8, allow long passphrases). */
 export const PasswordSchema = Type.String({ minLength: 8, maxLength: 1024, description: 'At least 8 characters.' });
@@ -36,6 +42,7 @@ export interface UserDeps {
   clock: Clock;
   ids: IdSource;
   hasher: PasswordHasher;
+  passwords: PasswordChecker;
   sessions: SessionService;
   /** OWASP ASVS V7.4.3: a password change ends the user's other sessions. */
   revokeSessionsOnPasswordChange: boolean;
@@ -70,6 +77,8 @@ export class UserService {
       disabled: false,
       createdAtMs: now,
       updatedAtMs: now,
+      failedPasswordAttempts: 0,
+      lockedAtMs: null,
     };
     await this.d.store.transaction(async (tx) => {
       await tx.insertUser(user);
@@ -158,10 +167,23 @@ export class UserService {
       throw new DomainError('unauthenticated', 'the session token is not active');
     }
     const user = await this.d.store.getUser(info.record.subjectId);
-    if (!user || !(await this.d.hasher.verify(user.passwordHash, currentPassword))) {
-      throw new DomainError('invalid_credentials', 'the current password is wrong');
-    }
+    // The same rule as sign-in: a wrong current password counts toward lockout; a locked user is refused.
+    const verdict = await this.d.passwords.check(user, currentPassword, { actor: `session:${info.record.id}`, via: 'password_change' });
+    if (!user || verdict !== 'ok') throw new DomainError('invalid_credentials', 'the current password is wrong');
     return this.changePassword(`user:${user.id}`, user, newPassword, info.record.id);
+  }
+
+  /** Whether the user is locked out now, until when, and the count of wrong passwords (no I/O). */
+  lockState(user: User): LockState {
+    return this.d.passwords.lockState(user);
+  }
+
+  /** Ends a user's lockout and sets their count of wrong passwords to 0 (`user.unlocked` event when there was something to clear). */
+  async unlock(ctx: AuthContext | null, id: string): Promise<User> {
+    const c = requirePermission(ctx, 'users:write');
+    const user = await this.visible(c, id);
+    await this.d.passwords.unlock(user, c.actor);
+    return { ...user, failedPasswordAttempts: 0, lockedAtMs: null };
   }
 
   private async changePassword(actor: string, user: User, password: string, keepSessionId?: string) {

@@ -12,11 +12,23 @@ export function secretFromHeader(header: string | undefined): string | null {
   return m?.[1] ?? null;
 }
 
+/** Callers already resolved, so the rate limit at the edge and the surface look a credential up once. */
+const resolved = new WeakMap<FastifyRequest, Promise<AuthContext | null>>();
+
 /**
- * Resolves the caller of a request. No header: null (routes that need a caller answer 401).
- * A header that does not name a valid credential: 401 at once.
+ * Resolves the caller of a request (once per request). No header: null (routes that need a
+ * caller answer 401). A header that does not name a valid credential: 401 at once.
  */
-export async function authenticate(core: Core, req: FastifyRequest): Promise<AuthContext | null> {
+export function authenticate(core: Core, req: FastifyRequest): Promise<AuthContext | null> {
+  let caller = resolved.get(req);
+  if (!caller) {
+    caller = resolveCaller(core, req);
+    resolved.set(req, caller);
+  }
+  return caller;
+}
+
+async function resolveCaller(core: Core, req: FastifyRequest): Promise<AuthContext | null> {
   const header = req.headers.authorization;
   if (header === undefined) return null;
   const secret = secretFromHeader(header);

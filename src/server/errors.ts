@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type ErrorCode, type FieldIssue } from '../core/errors.js';
+import { InvalidUtf8BodyError, UnsupportedCharsetError } from './utf8-body.js';
 import { RequestValidationError } from './validation.js';
 
 /** A failure as every surface sees it before shaping it: status, code, message, issues. */
@@ -40,6 +41,8 @@ export function toWireError(err: unknown, req: FastifyRequest): WireError {
   if (err instanceof RequestValidationError) {
     return { status: 400, code: 'invalid_argument', message: `invalid ${err.part}: ${summary(err.issues)}`, issues: err.issues };
   }
+  if (err instanceof InvalidUtf8BodyError) return { status: 400, code: 'invalid_argument', message: err.message, issues: [] };
+  if (err instanceof UnsupportedCharsetError) return { status: 415, code: 'unsupported_media_type', message: err.message, issues: [] };
   const fe = err as FastifyError;
   switch (fe.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':

@@ -1,13 +1,18 @@
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+import type { Logger } from 'pino';
 import type { Core } from '../core/index.js';
 import type { IntrospectResult, SessionInfo } from '../core/sessions.js';
 import { validator } from '../core/validate.js';
 import { nativeErrorBody } from '../surfaces/native/index.js';
 import { introspectionAnswer, TokenBody } from '../surfaces/native/views.js';
 import { activeAnswerText } from './answer-template.js';
+import type { WireError } from './errors.js';
 import type { Metrics } from './metrics.js';
+import { type AddressRateLimit, INTROSPECT_LIMIT_MESSAGE } from './rate-limits.js';
+import { declaresOtherCharset } from './utf8-body.js';
 
 type Req = IncomingMessage | Http2ServerRequest;
 type Res = ServerResponse | Http2ServerResponse;
@@ -16,15 +21,20 @@ const ROUTE = '/v1/sessions/introspect';
 const MAX_BODY = 2048; // a token is at most 512 characters
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const tokenBody = validator(TokenBody);
+/** `application/json`, with parameters or not, and nothing that merely starts like it (`application/jsonx`). */
+const isJsonType = (t: string) => t.startsWith('application/json') && (t.length === 16 || ((t[16] === ';' || t[16] === ' ') && !declaresOtherCharset(t)));
+const INTROSPECT_LIMITED: WireError = { status: 429, code: 'rate_limited', message: INTROSPECT_LIMIT_MESSAGE, issues: [] };
 
 /**
  * The validation call on every request of every app, served without the framework's
  * per-request machinery (routing, hooks, child logger, serializer). It calls the same core
  * method, validates with the same schema and answers with the same body and error shape as
  * the Fastify route, which still serves every request this path declines (other content
- * types, chunked or large bodies, trusted proxies).
+ * types, chunked or large bodies, trusted proxies). `limit` (off by default) is the per-node
+ * introspection limit per client address: a Map lookup and a counter, no Redis.
  */
-export function createFastIntrospect(core: Core, metrics: Metrics, o: { trustProxy: boolean }) {
+export function createFastIntrospect(core: Core, metrics: Metrics, o: { trustProxy: boolean; logger?: Logger; limit?: AddressRateLimit | null }) {
+  const limit = o.limit ?? null;
   // Bound once: a labelled child costs a map lookup, label objects cost hashing per request.
   const latency = metrics.latency.labels({ route: ROUTE });
   const counters = new Map<number, ReturnType<typeof metrics.requests.labels>>();
@@ -40,7 +50,7 @@ export function createFastIntrospect(core: Core, metrics: Metrics, o: { trustPro
     if (o.trustProxy || req.method !== 'POST' || req.url !== ROUTE) return false;
     const type = req.headers['content-type'];
     const length = Number(req.headers['content-length']);
-    if (typeof type !== 'string' || !type.startsWith('application/json') || !(length > 0 && length <= MAX_BODY)) return false;
+    if (typeof type !== 'string' || !isJsonType(type) || !(length > 0 && length <= MAX_BODY)) return false;
     if (req.headers.authorization !== undefined) return false; // credential checks stay on the framework path
     const started = performance.now();
     const given = req.headers['x-request-id'];
@@ -61,9 +71,19 @@ export function createFastIntrospect(core: Core, metrics: Metrics, o: { trustPro
       const send = (status: number, body: unknown) => sendText(status, JSON.stringify(body));
       const fail = (message: string, details: { field: string; code: string; message: string }[]) =>
         send(400, nativeErrorBody({ status: 400, code: 'invalid_argument', message, issues: details }, requestId));
+      if (limit?.over(req.socket.remoteAddress ?? '')) {
+        res.setHeader('retry-after', '1');
+        send(429, nativeErrorBody(INTROSPECT_LIMITED, requestId));
+        return;
+      }
       let body: unknown;
+      const bytes = Buffer.concat(chunks, Math.min(size, MAX_BODY));
+      if (!isUtf8(bytes)) {
+        fail('the body is not valid UTF-8', []);
+        return;
+      }
       try {
-        body = JSON.parse(Buffer.concat(chunks, Math.min(size, MAX_BODY)).toString('utf8'));
+        body = JSON.parse(bytes.toString('utf8'));
       } catch {
         fail('the body is not valid JSON', []);
         return;
@@ -85,9 +105,11 @@ export function createFastIntrospect(core: Core, metrics: Metrics, o: { trustPro
         answer(cached);
         return;
       }
-      core.sessions
-        .introspect(token, client)
-        .then(answer, () => send(503, nativeErrorBody({ status: 503, code: 'unavailable', message: 'storage is unavailable', issues: [] }, requestId)));
+      core.sessions.introspect(token, client).then(answer, (err: unknown) => {
+        // As the framework path logs a failed request: with its request id (only on failure, no per-request cost).
+        o.logger?.warn({ err, reqId: requestId, route: ROUTE, status: 503 }, 'request failed');
+        send(503, nativeErrorBody({ status: 503, code: 'unavailable', message: 'storage is unavailable', issues: [] }, requestId));
+      });
     });
     return true;
   };

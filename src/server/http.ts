@@ -14,15 +14,16 @@ import { sendLookerError } from '../surfaces/looker/errors.js';
 import { lookerApi } from '../surfaces/looker/index.js';
 import { nativeApi, nativeErrorHandler } from '../surfaces/native/index.js';
 import type { App } from '../surfaces/native/types.js';
-import { createZitadelRpcHandler, zitadelRest } from '../surfaces/zitadel/index.js';
+import { createZitadelRpcHandler, httpStatusOfCode, RPC_PATHS, SERVICE_PREFIX, zitadelRest } from '../surfaces/zitadel/index.js';
 import { zitadelRestErrorHandler } from '../surfaces/zitadel/rest.js';
+import { clientErrorHandler } from './client-error.js';
 import { createFastIntrospect } from './fast-introspect.js';
 import { createDualServer, type DualServer } from './listener.js';
 import type { Metrics } from './metrics.js';
-import type { SharedRateLimits } from './rate-limit-store.js';
+import { addEdgeRateLimits, createRateLimits, NO_RATE_LIMITS, type RateLimits } from './rate-limits.js';
+import { observeRpc, REQUEST_ID } from './rpc-observe.js';
+import { utf8Body } from './utf8-body.js';
 import { typeboxValidatorCompiler } from './validation.js';
-
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 type ErrorHandler = (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => FastifyReply;
 /**
@@ -34,8 +35,10 @@ const surfaceErrorHandlers: [prefix: string, handler: ErrorHandler][] = [
   ['/api/cluster/v2/', dynatraceErrorHandler],
   ['/v2/sessions', zitadelRestErrorHandler],
 ];
-const frameworkErrors = (err: FastifyError, req: FastifyRequest, reply: FastifyReply) =>
-  (surfaceErrorHandlers.find(([prefix]) => req.url.startsWith(prefix))?.[1] ?? nativeErrorHandler)(err, req, reply);
+const frameworkErrors = (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
+  void reply.header('x-request-id', req.id); // the onRequest hook that sets it runs only after routing
+  return (surfaceErrorHandlers.find(([prefix]) => req.url.startsWith(prefix))?.[1] ?? nativeErrorHandler)(err, req, reply);
+};
 
 export interface HttpApp {
   app: App;
@@ -52,12 +55,40 @@ export async function buildHttp(o: {
   version: string;
   defaultAuth?: AuthContext | null;
 }): Promise<HttpApp> {
+  // Rate limits (src/server/rate-limits.ts): counted in Redis for all nodes together with PostgreSQL
+  // + Redis (loaded only then), else per node. The CLI's in-process mode (defaultAuth) has none.
+  let limits: RateLimits = NO_RATE_LIMITS;
+  let closeLimits = () => {};
+  if (!o.defaultAuth) {
+    const c = o.config;
+    const counted = c.apiRateLimitPerMinute > 0 || c.signInRateLimitPerMinute > 0 || c.signInAccountRateLimitPerMinute > 0;
+    const { openSharedRateLimits, localRateLimits } = await import('./rate-limit-store.js');
+    const stores =
+      counted && c.databaseUrl && c.redisUrl
+        ? await openSharedRateLimits({
+            url: c.redisUrl,
+            prefix: c.redisPrefix,
+            commandTimeoutMs: c.redisCommandTimeoutMs,
+            onError: (err) => o.logger.warn({ err }, 'Redis (rate limits) failed; counting in this process meanwhile'),
+          })
+        : localRateLimits();
+    limits = createRateLimits(c, stores);
+    closeLimits = () => stores.close();
+  }
+
   let dual: DualServer | null = null;
   const serverFactory: FastifyServerFactory = (handler) => {
-    const fast = createFastIntrospect(o.core, o.metrics, { trustProxy: o.config.trustProxy });
+    const fast = createFastIntrospect(o.core, o.metrics, { trustProxy: o.config.trustProxy, logger: o.logger, limit: limits.introspect });
     const h = handler as (req: IncomingMessage, res: ServerResponse) => void;
     // ZITADEL SessionService RPCs (Connect, gRPC over h2c, gRPC-Web) go to connect-node ahead of Fastify.
-    const zitadelRpc = createZitadelRpcHandler(o.core, o.logger);
+    // Fastify's hooks do not see them: observeRpc gives them a request id, metrics and a log line.
+    const zitadelRpc = observeRpc(createZitadelRpcHandler(o.core, o.logger, { trustProxy: o.config.trustProxy, limits }), {
+      prefix: SERVICE_PREFIX,
+      paths: RPC_PATHS,
+      metrics: o.metrics,
+      logger: o.logger,
+      httpStatusOfGrpc: (code) => httpStatusOfCode[code as keyof typeof httpStatusOfCode],
+    });
     const serve = (req: IncomingMessage, res: ServerResponse) => {
       if (!fast(req, res) && !zitadelRpc(req, res)) h(req, res);
     };
@@ -80,11 +111,15 @@ export async function buildHttp(o: {
     },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
   app.setValidatorCompiler(typeboxValidatorCompiler as never);
   app.decorateRequest('auth', null);
+  app.addHook('onClose', async () => closeLimits());
 
+  // Every body is text: bytes that are not UTF-8 are refused (400) rather than read as U+FFFD.
+  app.addHook('preParsing', utf8Body);
   app.addHook('onRequest', async (req, reply) => {
     void reply.header('x-request-id', req.id);
   });
@@ -92,9 +127,6 @@ export async function buildHttp(o: {
     const route = req.routeOptions.url ?? 'unmatched';
     o.metrics.requests.inc({ route, method: req.method, status: String(reply.statusCode) });
     o.metrics.latency.observe({ route }, reply.elapsedTime / 1000);
-    if (route === '/v1/sessions' && req.method === 'POST') {
-      o.metrics.signIns.inc({ result: reply.statusCode === 201 ? 'success' : 'failure' });
-    }
     if (reply.statusCode >= 500) req.log.warn({ route, status: reply.statusCode, reqId: req.id }, 'request failed');
     else req.log.debug({ route, method: req.method, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
   });
@@ -122,40 +154,26 @@ export async function buildHttp(o: {
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'unavailable', storage: ok ? 'ok' : 'unreachable', ...o.core.store.health?.() });
   });
   app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
-    o.metrics.openSessions.set(await o.core.store.countSessions({ openOnly: true }));
-    const cache = o.core.store.cacheStats?.();
-    if (cache) for (const [stat, n] of Object.entries(cache)) o.metrics.sessionCache.set({ stat }, n);
+    await o.metrics.refresh(o.core.store);
     return reply.type(o.metrics.registry.contentType).send(await o.metrics.registry.metrics());
   });
 
-  // With PostgreSQL + Redis, rate limits are counted in Redis for all nodes together (loaded only then).
-  let shared: SharedRateLimits | null = null;
-  if (o.config.databaseUrl && o.config.redisUrl && o.config.apiRateLimitPerMinute > 0) {
-    const { openSharedRateLimits } = await import('./rate-limit-store.js');
-    const limits = await openSharedRateLimits({
-      url: o.config.redisUrl,
-      prefix: o.config.redisPrefix,
-      commandTimeoutMs: o.config.redisCommandTimeoutMs,
-      onError: (err) => o.logger.warn({ err }, 'Redis (rate limits) failed; counting in this process meanwhile'),
-    });
-    shared = limits;
-    app.addHook('onClose', async () => limits.close());
-  }
+  // Before any surface, so it runs ahead of their own hooks; an error it throws is shaped by the route's surface.
+  addEdgeRateLimits(app, { core: o.core, limits });
 
-  await app.register(async (v1) => nativeApi(v1 as App, { core: o.core, defaultAuth: o.defaultAuth ?? null }), { prefix: '/v1' });
+  await app.register(async (v1) => nativeApi(v1 as App, { core: o.core, defaultAuth: o.defaultAuth ?? null, rateLimits: limits }), { prefix: '/v1' });
   await app.register(
     async (lk) =>
       lookerApi(lk as App, {
         core: o.core,
-        rateLimitPerMinute: o.config.apiRateLimitPerMinute,
-        rateLimitStore: shared?.storeFor('looker') ?? null,
+        rateLimits: limits,
         defaultAuth: o.defaultAuth ?? null,
       }),
     { prefix: '/api/4.0' },
   );
   await app.register(async (dt) => dynatraceApi(dt as App, { core: o.core, defaultAuth: o.defaultAuth ?? null }), { prefix: '/api/cluster/v2' });
   await app.register(async (gql) => logscaleGraphql(gql as App, { core: o.core, defaultAuth: o.defaultAuth ?? null }));
-  await app.register(async (z) => zitadelRest(z as App, { core: o.core, defaultAuth: o.defaultAuth ?? null }), { prefix: '/v2/sessions' });
+  await app.register(async (z) => zitadelRest(z as App, { core: o.core, defaultAuth: o.defaultAuth ?? null, rateLimits: limits }), { prefix: '/v2/sessions' });
   app.get('/v1/openapi.json', { schema: { hide: true, response: { 200: Type.Any() } } }, async () => app.swagger());
 
   return { app, dual: () => dual };

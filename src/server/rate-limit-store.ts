@@ -60,21 +60,29 @@ export async function openSharedRateLimits(o: {
     ...(o.onError ? { onError: o.onError } : {}),
   }) as Scripted;
   redis.defineCommand('sessiondRateLimit', { numberOfKeys: 1, lua: INCR });
-  let backoffUntilMs = 0;
   // Start counting with the other nodes when Redis answers soon; a down Redis does not hold the start up.
   const until = Date.now() + 1000;
   while (redis.status !== 'ready' && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  return { storeFor: storesOver(redis, o.prefix, o.onError), close: () => redis.disconnect() };
+}
 
-  const storeFor = (scope: string): FastifyRateLimitStoreCtor => {
+/** The same stores without Redis (SQLite, or PostgreSQL alone): every node counts in its own memory. */
+export function localRateLimits(): SharedRateLimits {
+  return { storeFor: storesOver(null, '', undefined), close: () => {} };
+}
+
+function storesOver(redis: Scripted | null, prefix: string, onError: ((e: unknown) => void) | undefined) {
+  let backoffUntilMs = 0;
+  return (scope: string): FastifyRateLimitStoreCtor => {
     const make = (nameSpace: string): FastifyRateLimitStore => {
       const local = new LocalCounter();
       return {
         incr(key: string, cb: Callback, timeWindow: number) {
-          if (redis.status !== 'ready' || Date.now() < backoffUntilMs) return cb(null, local.incr(key, timeWindow));
+          if (redis?.status !== 'ready' || Date.now() < backoffUntilMs) return cb(null, local.incr(key, timeWindow));
           redis.sessiondRateLimit(nameSpace + key, timeWindow).then(
             ([current, ttl]) => cb(null, { current: Number(current), ttl: Number(ttl) }),
             (e: unknown) => {
-              if (Date.now() >= backoffUntilMs) o.onError?.(e);
+              if (Date.now() >= backoffUntilMs) onError?.(e);
               backoffUntilMs = Date.now() + BACKOFF_MS;
               cb(null, local.incr(key, timeWindow));
             },
@@ -86,12 +94,10 @@ export async function openSharedRateLimits(o: {
         },
       };
     };
-    const store = make(`${o.prefix}ratelimit:${scope}:`);
+    const store = make(`${prefix}ratelimit:${scope}:`);
     // @fastify/rate-limit constructs the store once with its options; the counters are shared.
     return function SharedStore() {
       return store;
     } as unknown as FastifyRateLimitStoreCtor;
   };
-
-  return { storeFor, close: () => redis.disconnect() };
 }

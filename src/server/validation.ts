@@ -42,8 +42,9 @@ export const typeboxValidatorCompiler: FastifySchemaCompiler<TSchema> = ({ schem
 };
 
 /**
- * Text to typed values with defaults. Convert alone would truncate integers ("1.5" becomes 1,
- * silently changing what the client asked); such text is kept so the check refuses it.
+ * Text to typed values with defaults. Convert alone would read "1.5" as 1, "0x10" as 16, "1e2"
+ * as 100 and "" as 0, silently changing what the client asked: an integer must be written as
+ * decimal digits, anything else is kept as text so the check refuses it.
  */
 function convertText(schema: TSchema, data: unknown): unknown {
   const props = (schema as { properties?: Record<string, { type?: unknown }> }).properties;
@@ -51,7 +52,7 @@ function convertText(schema: TSchema, data: unknown): unknown {
   if (props && typeof data === 'object' && data !== null) {
     for (const [k, s] of Object.entries(props)) {
       const given = (data as Record<string, unknown>)[k];
-      if (s.type === 'integer' && typeof given === 'string' && !Number.isInteger(Number(given))) keep.push([k, given]);
+      if (s.type === 'integer' && typeof given === 'string' && !DECIMAL_INTEGER.test(given)) keep.push([k, given]);
     }
   }
   const converted = Value.Convert(schema, data); // mutates data
@@ -59,6 +60,7 @@ function convertText(schema: TSchema, data: unknown): unknown {
   return Value.Default(schema, converted);
 }
 
+const DECIMAL_INTEGER = /^-?\d+$/;
 const LONE_SURROGATE = /\p{Cs}/u;
 
 /**

@@ -96,6 +96,18 @@ function migrations(dialect: SqlDialectName): Record<string, Migration> {
         await db.schema.createIndex('events_org').on('events').columns(['organization_id', 'id']).execute();
       },
     },
+    // Lockout (core/lockout.ts): a counter on the user row, changed in one UPDATE per refused
+    // password, so nodes counting concurrently lose none and a sign-in reads the state with the user.
+    '2026-12-08-0001-password-lockout': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .alterTable('users')
+          .addColumn('failed_password_attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema.alterTable('users').addColumn('locked_at_ms', ms).execute();
+        await db.schema.alterTable('users').addColumn('lock_id', 'text').execute();
+      },
+    },
   };
 }
 

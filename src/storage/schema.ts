@@ -23,6 +23,11 @@ export interface UsersTable {
   disabled: number;
   created_at_ms: number;
   updated_at_ms: number;
+  /** Wrong passwords counted toward lockout (core/lockout.ts). */
+  failed_password_attempts: Generated<number>;
+  locked_at_ms: number | null;
+  /** Token of the statement that set the lock (see SqlRepo.countPasswordFailure). */
+  lock_id: string | null;
 }
 export interface CredentialsTable {
   id: string;

@@ -1,4 +1,5 @@
-import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import { type Kysely, type Selectable, sql, type Transaction, type Updateable } from 'kysely';
 import { DomainError } from '../core/errors.js';
 import type { Policy, PolicyPatch, Role } from '../core/policy.js';
 import type { Credential, EventQuery, EventRecord, NewEvent, Organization, SessionQuery, SessionRecord, StoreTx, User } from '../core/ports.js';
@@ -120,12 +121,14 @@ export class SqlRepo implements StoreTx {
           disabled: u.disabled ? 1 : 0,
           created_at_ms: u.createdAtMs,
           updated_at_ms: u.updatedAtMs,
+          failed_password_attempts: u.failedPasswordAttempts,
+          locked_at_ms: u.lockedAtMs,
         })
         .execute(),
     );
   }
   async updateUser(id: string, c: Partial<Pick<User, 'role' | 'passwordHash' | 'disabled' | 'displayName' | 'updatedAtMs'>>) {
-    const set: Partial<UsersTable> = {};
+    const set: Partial<Updateable<UsersTable>> = {};
     if (c.role !== undefined) set.role = c.role;
     if (c.passwordHash !== undefined) set.password_hash = c.passwordHash;
     if (c.disabled !== undefined) set.disabled = c.disabled ? 1 : 0;
@@ -135,6 +138,55 @@ export class SqlRepo implements StoreTx {
   }
   async deleteUser(id: string) {
     await this.db.deleteFrom('users').where('id', '=', id).execute();
+  }
+  async countPasswordFailure(userId: string, o: { atMs: number; lockAt: number; expiredLockAtOrBeforeMs: number | null }) {
+    // One statement, so a refused check costs one write whatever happens (core/lockout.ts): the
+    // row lock (PostgreSQL) or the write lock (SQLite) serializes concurrent counts and each sees
+    // the previous one's result, so none is lost. SET expressions read the row as it was. The
+    // statement that locks stores a token of its own in lock_id: exactly one call per lock finds
+    // its token in the row it returns.
+    const expired = expiredLock(o.expiredLockAtOrBeforeMs);
+    const lockId = randomUUID();
+    const newly =
+      o.lockAt > 0
+        ? sql<boolean>`(case when ${expired} then 1 else failed_password_attempts + 1 end >= ${o.lockAt} and (${expired} or locked_at_ms is null))`
+        : sql<boolean>`false`;
+    const r = await this.db
+      .updateTable('users')
+      .set({
+        failed_password_attempts: sql<number>`case when ${expired} then 1 else failed_password_attempts + 1 end`,
+        locked_at_ms: sql<number | null>`case when ${newly} then ${o.atMs} when ${expired} then null else locked_at_ms end`,
+        lock_id: sql<string | null>`case when ${newly} then ${lockId} when ${expired} then null else lock_id end`,
+      })
+      .where('id', '=', userId)
+      .returning(['failed_password_attempts', 'locked_at_ms', 'lock_id'])
+      .executeTakeFirst();
+    if (!r) return undefined;
+    return {
+      failedPasswordAttempts: Number(r.failed_password_attempts),
+      lockedAtMs: r.locked_at_ms === null ? null : Number(r.locked_at_ms),
+      lockedNow: r.lock_id === lockId,
+    };
+  }
+  async countUnknownLoginFailure(bucket: number) {
+    await this.db
+      .insertInto('settings')
+      .values({ key: `unknown_login_failures:${bucket}`, value: '1' })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value: sql<string>`cast(cast(settings.value as bigint) + 1 as text)` }))
+      .execute();
+  }
+  async clearPasswordFailures(userId: string, o: { keepLockInForce: boolean; expiredLockAtOrBeforeMs: number | null }) {
+    let q = this.db
+      .updateTable('users')
+      .set({ failed_password_attempts: 0, locked_at_ms: null, lock_id: null })
+      .where('id', '=', userId)
+      .where((eb) => eb.or([eb('failed_password_attempts', '<>', 0), eb('locked_at_ms', 'is not', null)]));
+    if (o.keepLockInForce) {
+      const until = o.expiredLockAtOrBeforeMs;
+      q = q.where((eb) => (until === null ? eb('locked_at_ms', 'is', null) : eb.or([eb('locked_at_ms', 'is', null), eb('locked_at_ms', '<=', until)])));
+    }
+    const r = await q.executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
   }
 
   async getCredential(id: string) {
@@ -306,7 +358,13 @@ function toUser(r: Selectable<UsersTable>): User {
     disabled: Boolean(r.disabled),
     createdAtMs: Number(r.created_at_ms),
     updatedAtMs: Number(r.updated_at_ms),
+    failedPasswordAttempts: Number(r.failed_password_attempts),
+    lockedAtMs: r.locked_at_ms === null ? null : Number(r.locked_at_ms),
   };
+}
+/** SQL: the user's lock has expired (false when locks do not expire). */
+function expiredLock(expiredLockAtOrBeforeMs: number | null) {
+  return expiredLockAtOrBeforeMs === null ? sql<boolean>`false` : sql<boolean>`(locked_at_ms is not null and locked_at_ms <= ${expiredLockAtOrBeforeMs})`;
 }
 function toCredential(r: Selectable<CredentialsTable>): Credential {
   return {

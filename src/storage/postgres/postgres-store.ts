@@ -494,6 +494,15 @@ export class PostgresStore extends SqlRepo implements Store {
     const hit = this.findCachedSessionByTokenHash(tokenHash);
     if (hit) return hit;
     this.cache?.countMiss();
+    return this.readPastMemory(tokenHash);
+  }
+
+  /** Past this node's memory (see the port); the same read as a memory miss. */
+  findFreshSessionByTokenHash(tokenHash: string): Promise<SessionRecord | undefined> {
+    return this.readPastMemory(tokenHash);
+  }
+
+  private async readPastMemory(tokenHash: string): Promise<SessionRecord | undefined> {
     const generation = this.generation;
     // Memory missed: Redis, then PostgreSQL (whose row then fills Redis).
     const shared = this.shared ? await this.shared.lookup(tokenHash) : null;

@@ -42,17 +42,20 @@ declare module 'fastify' {
 /** The 400 message Dynatrace uses whenever constraint violations are listed. */
 export const CONSTRAINTS_VIOLATED = 'Constraints violated.';
 
-/** The canonical policy fields as this surface names them, so a rule refused by the core points at the field the client sent. */
-const canonicalToPath: Record<string, string> = {
-  userSessionLimit: 'concurrentSessionPolicyDto.userLimit',
-  adminSessionLimit: 'concurrentSessionPolicyDto.adminLimit',
-  idleTimeoutSeconds: 'automaticLogoutDto.userInactivityTimeout',
-};
+/**
+ * The canonical policy fields as this surface names them, so a rule refused by the core points at
+ * the field the client sent. A Map: issue fields can be any key the client sent (`constructor`).
+ */
+const canonicalToPath: ReadonlyMap<string, string> = new Map([
+  ['userSessionLimit', 'concurrentSessionPolicyDto.userLimit'],
+  ['adminSessionLimit', 'concurrentSessionPolicyDto.adminLimit'],
+  ['idleTimeoutSeconds', 'automaticLogoutDto.userInactivityTimeout'],
+]);
 
 /** One violation per field issue; the request root is named `body` (the parameter's name in Dynatrace's docs). */
 export function violationsOf(issues: readonly FieldIssue[], where: ParameterLocation): ConstraintViolation[] {
   return issues.map((i) => ({
-    path: canonicalToPath[i.field] ?? (i.field === '' ? (where === 'QUERY' ? 'query' : 'body') : i.field),
+    path: canonicalToPath.get(i.field) ?? (i.field === '' ? (where === 'QUERY' ? 'query' : 'body') : i.field),
     message: i.message,
     parameterLocation: where,
     location: null,

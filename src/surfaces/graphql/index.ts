@@ -6,7 +6,7 @@ import { authenticate } from '../../server/auth.js';
 import type { App, SurfaceDeps } from '../native/types.js';
 import { documentErrorOf, fieldError, requestFailure } from './errors.js';
 import { escapeControlCharsInStrings } from './lenient-json.js';
-import { rootFieldLimit } from './limits.js';
+import { noSubscriptions, rootFieldLimit } from './limits.js';
 import { inputPathOf, resolvers } from './resolvers.js';
 import { schema } from './schema.js';
 import type { GraphqlContext } from './sessions.js';
@@ -62,6 +62,11 @@ export async function logscaleGraphql(app: App, deps: SurfaceDeps) {
         { field: 'query', code: 'format', message: 'must be a GraphQL document' },
       ]);
     }
+    // A POST body's variables are checked by mercurius' body schema; GET's ?variables= only as JSON.
+    const variables = req.method === 'GET' ? (req.query as { variables?: unknown }).variables : undefined;
+    if (typeof variables === 'string' && !jsonObjectOrNot(variables)) {
+      throw new DomainError('invalid_argument', 'variables must be a JSON object', [{ field: 'variables', code: 'type', message: 'must be a JSON object' }]);
+    }
   });
 
   await app.register(mercurius, {
@@ -71,7 +76,7 @@ export async function logscaleGraphql(app: App, deps: SurfaceDeps) {
     graphiql: true,
     jit: 1,
     queryDepth: GRAPHQL_MAX_DEPTH,
-    validationRules: [rootFieldLimit],
+    validationRules: [rootFieldLimit, noSubscriptions],
     graphql: { parseOptions: { maxTokens: GRAPHQL_MAX_TOKENS } },
     additionalRouteOptions: { bodyLimit: GRAPHQL_BODY_LIMIT_BYTES },
     context: (req): GraphqlContext => ({ auth: req.auth, core: deps.core, users: new Map() }),
@@ -110,6 +115,16 @@ export async function logscaleGraphql(app: App, deps: SurfaceDeps) {
           ],
         }),
   });
+}
+
+/** False only for JSON that is not an object (an array, a string, a number): text that is not JSON is mercurius' to refuse. */
+function jsonObjectOrNot(text: string): boolean {
+  try {
+    const v: unknown = JSON.parse(text);
+    return v === null || (typeof v === 'object' && !Array.isArray(v));
+  } catch {
+    return true;
+  }
 }
 
 function parsesAsJson(text: string): boolean {

@@ -27,3 +27,12 @@ export function rootFieldLimit(context: ValidationContext): ASTVisitor {
     },
   };
 }
+
+/** The schema has no Subscription type: a subscription is refused as invalid, not failed at execution. */
+export function noSubscriptions(context: ValidationContext): ASTVisitor {
+  return {
+    OperationDefinition(op) {
+      if (op.operation === 'subscription') context.reportError(new GraphQLError('this schema has no subscriptions', { nodes: op }));
+    },
+  };
+}

@@ -2,7 +2,7 @@ import { DomainError, type FieldIssue } from '../../core/errors.js';
 import { MAX_DURATION_SECONDS, type Policy } from '../../core/policy.js';
 import type { Organization, SessionRecord } from '../../core/ports.js';
 import { LongScalar } from './long.js';
-import { clientInfoOf, type GraphqlContext, organizationOf, querySessions, type SessionsArgs, userOf } from './sessions.js';
+import { clientInfoOf, type GraphqlContext, organizationOf, querySessions, type SessionsInput, userOf } from './sessions.js';
 
 /** LogScale's milliseconds ↔ canonical seconds: where each input field lands in the policy. */
 export const policyFieldOfInput = {
@@ -69,7 +69,7 @@ export const resolvers = {
   Long: LongScalar,
   Query: {
     organization: (_root: unknown, _args: unknown, c: GraphqlContext): OrgRef => ({ id: organizationOf(c.auth) }),
-    sessions: (_root: unknown, args: SessionsArgs, c: GraphqlContext) => querySessions(c, args),
+    sessions: (_root: unknown, args: SessionsInput, c: GraphqlContext) => querySessions(c, args),
   },
   Mutation: {
     updateSessionSettings: async (_root: unknown, { input }: { input: SessionInput }, c: GraphqlContext): Promise<OrgRef> => {

@@ -29,6 +29,22 @@ export interface SessionsArgs {
   onlyActiveSessions: boolean;
 }
 
+/** The arguments as a query may send them: an explicit `null` is allowed for each (all are nullable). */
+export type SessionsInput = { [K in keyof SessionsArgs]?: SessionsArgs[K] | null };
+
+/** An argument given as an explicit `null` takes its schema default, as if it had been left out. */
+function withDefaults(a: SessionsInput): SessionsArgs {
+  return {
+    searchFilter: a.searchFilter ?? null,
+    level: a.level ?? 'Organization',
+    sortBy: a.sortBy ?? 'LastActivityTime',
+    orderBy: a.orderBy ?? 'ASC',
+    skip: a.skip ?? 0,
+    limit: a.limit ?? 50,
+    onlyActiveSessions: a.onlyActiveSessions ?? true,
+  };
+}
+
 /** The most sessions one query filters and sorts (newest first); older ones are not considered. */
 export const MAX_SESSIONS_SCANNED = 10_000;
 const PAGE = 1_000;
@@ -68,7 +84,8 @@ const locationOf = (s: SessionRecord) => [s.country, s.city].filter(Boolean).joi
  * Sorting by arbitrary fields needs the whole candidate set, so at most the newest
  * MAX_SESSIONS_SCANNED sessions of the organization are considered.
  */
-export async function querySessions(c: GraphqlContext, a: SessionsArgs): Promise<{ totalResults: number; results: SessionRecord[] }> {
+export async function querySessions(c: GraphqlContext, given: SessionsInput): Promise<{ totalResults: number; results: SessionRecord[] }> {
+  const a = withDefaults(given);
   const issues = [];
   if (a.skip < 0) issues.push({ field: 'skip', code: 'range', message: 'must be 0 or more' });
   if (a.limit < 0 || a.limit > MAX_LIMIT) issues.push({ field: 'limit', code: 'range', message: `must be from 0 to ${MAX_LIMIT}` });

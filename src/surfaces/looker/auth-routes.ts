@@ -1,5 +1,6 @@
 import { DomainError } from '../../core/errors.js';
 import { secretFromHeader } from '../../server/auth.js';
+import { accountKey, limitSignIn } from '../../server/rate-limits.js';
 import type { LookerApp, LookerDeps } from './types.js';
 
 /** Routes that take no caller credential (they are how a caller gets one). */
@@ -20,7 +21,7 @@ function field(form: URLSearchParams, query: unknown, name: string): string | nu
  * POST /login: the body is read as application/x-www-form-urlencoded whatever Content-Type says
  * (older SDKs send none), so this route lives in its own context with its own body parser.
  */
-export async function loginRoutes(app: LookerApp, { core }: LookerDeps) {
+export async function loginRoutes(app: LookerApp, { core, rateLimits }: LookerDeps) {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
@@ -31,6 +32,8 @@ export async function loginRoutes(app: LookerApp, { core }: LookerDeps) {
     if (!clientId || !clientSecret || clientId.length > MAX_FIELD || clientSecret.length > MAX_FIELD) {
       throw new DomainError('invalid_argument', 'client_id and client_secret are required (form fields or query parameters)');
     }
+    // The client IP was counted at the edge (src/server/rate-limits.ts); here the client id tried.
+    await limitSignIn(rateLimits, { account: accountKey('client', clientId) });
     // No such client and a wrong secret give the same answer (invalid_credentials), Looker's 404.
     const userAgent = req.headers['user-agent'];
     const { session, token } = await core.credentials.signIn(clientId, clientSecret, {

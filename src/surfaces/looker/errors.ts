@@ -38,15 +38,18 @@ const fixedMessages: Record<number, string> = {
   500: 'Internal Server Error',
 };
 
-/** Canonical policy fields as Looker names them, for issues the core reports. */
-const lookerFieldOf: Record<string, string> = {
-  maxLifetimeSeconds: 'session_minutes',
-  idleTimeoutSeconds: 'use_inactivity_based_logout',
-  userSessionLimit: 'unlimited_sessions_per_user',
-  adminSessionLimit: 'unlimited_sessions_per_user',
-  allowPersistentSessions: 'allow_persistent_sessions',
-  trackLocation: 'track_session_location',
-};
+/**
+ * Canonical policy fields as Looker names them, for issues the core reports. A Map: issue fields
+ * can be any key the client sent, and `constructor` must not find Object's.
+ */
+const lookerFieldOf: ReadonlyMap<string, string> = new Map([
+  ['maxLifetimeSeconds', 'session_minutes'],
+  ['idleTimeoutSeconds', 'use_inactivity_based_logout'],
+  ['userSessionLimit', 'unlimited_sessions_per_user'],
+  ['adminSessionLimit', 'unlimited_sessions_per_user'],
+  ['allowPersistentSessions', 'allow_persistent_sessions'],
+  ['trackLocation', 'track_session_location'],
+]);
 
 export interface LookerErrorBody {
   message: string;
@@ -77,7 +80,7 @@ export function toLookerError(err: unknown, req: FastifyRequest): { status: numb
   if (status !== 422) return { status, body: { message, documentation_url }, retryAfterSeconds: w.retryAfterSeconds };
   const errors: NonNullable<LookerErrorBody['errors']> = [];
   for (const i of w.issues) {
-    const field = lookerFieldOf[i.field] ?? i.field;
+    const field = lookerFieldOf.get(i.field) ?? i.field;
     if (!errors.some((e) => e.field === field)) errors.push({ field, code: issueCode(i), message: i.message, documentation_url });
   }
   return { status, body: { message, errors, documentation_url } };

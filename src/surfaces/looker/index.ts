@@ -1,5 +1,3 @@
-import rateLimit from '@fastify/rate-limit';
-import type { FastifyRequest } from 'fastify';
 import { DomainError } from '../../core/errors.js';
 import { authenticate } from '../../server/auth.js';
 import { loginRoutes, logoutRoutes, PUBLIC_ROUTES } from './auth-routes.js';
@@ -12,7 +10,8 @@ export type { LookerDeps } from './types.js';
 
 /**
  * Looker API 4.0 (CONTRACT §5), mounted under /api/4.0: session_config, login/logout and the
- * user-session endpoints, with Looker's error bodies and a per-caller rate limit.
+ * user-session endpoints, with Looker's error bodies. The rate limits (API by caller, login by
+ * client IP) run at the edge (src/server/rate-limits.ts) and answer here in Looker's shape.
  */
 export async function lookerApi(app: LookerApp, deps: LookerDeps) {
   // Bodies are JSON whatever Content-Type says (login has its own form parser); an empty body is no body.
@@ -23,32 +22,10 @@ export async function lookerApi(app: LookerApp, deps: LookerDeps) {
   app.setErrorHandler((err, req, reply) => sendLookerError(err, req, reply));
   app.setNotFoundHandler((req, reply) => sendLookerError(new DomainError('not_found', 'Not found'), req, reply));
 
-  // The caller is resolved first so the rate limit can count per credential; a bad credential
-  // is answered (401) only after the limit has counted it, by the caller's IP.
-  const authFailures = new WeakMap<FastifyRequest, unknown>();
+  // The caller, before the body is read: a bad credential is 401 whatever the body.
   app.addHook('onRequest', async (req) => {
     if (req.routeOptions.url !== undefined && PUBLIC_ROUTES.has(req.routeOptions.url)) return;
-    try {
-      req.auth = (await authenticate(deps.core, req)) ?? deps.defaultAuth ?? null;
-    } catch (err) {
-      authFailures.set(req, err);
-    }
-  });
-  if (deps.rateLimitPerMinute > 0) {
-    await app.register(rateLimit, {
-      max: deps.rateLimitPerMinute,
-      timeWindow: 60_000,
-      hook: 'onRequest', // route-level: runs after the authentication hook above
-      cache: 10_000,
-      // With Redis: counted across nodes (falling back to this process while Redis fails).
-      ...(deps.rateLimitStore ? { store: deps.rateLimitStore } : {}),
-      keyGenerator: (req) => (req.auth?.credentialId ? `credential:${req.auth.credentialId}` : `ip:${req.ip}`),
-      errorResponseBuilder: (_req, ctx) => new DomainError('rate_limited', 'Too Many Requests', [], Math.max(1, Math.ceil(ctx.ttl / 1000))),
-    });
-  }
-  app.addHook('preParsing', async (req) => {
-    const failure = authFailures.get(req);
-    if (failure !== undefined) throw failure;
+    req.auth = (await authenticate(deps.core, req)) ?? deps.defaultAuth ?? null;
   });
 
   sessionConfigRoutes(app, deps);

@@ -1,17 +1,15 @@
-import type { FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { AuthContext } from '../../core/auth.js';
 import type { Core } from '../../core/index.js';
+import type { RateLimits } from '../../server/rate-limits.js';
 
 export type LookerApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
 
 export interface LookerDeps {
   core: Core;
-  /** Requests per minute per caller (its credential, else its IP); 0 turns the limit off. */
-  rateLimitPerMinute: number;
-  /** Where requests are counted (Redis, shared by the nodes); default: this process's memory. */
-  rateLimitStore?: FastifyRateLimitStoreCtor | null;
+  /** The limits the surface applies itself (per client_id at login); the edge applies the rest. */
+  rateLimits?: RateLimits | null;
   /** Caller assumed without an Authorization header (only the CLI's local mode sets it). */
   defaultAuth?: AuthContext | null;
 }

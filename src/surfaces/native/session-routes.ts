@@ -1,5 +1,7 @@
 import Type from 'typebox';
+import { DEFAULT_ORGANIZATION_ID } from '../../core/auth.js';
 import { LoginNameSchema } from '../../core/users.js';
+import { accountKey, limitSignIn } from '../../server/rate-limits.js';
 import type { App, SurfaceDeps } from './types.js';
 import { IdParam, Introspection, introspectionAnswer, Paging, pageOf, SessionView, sessionView, TokenBody } from './views.js';
 
@@ -14,7 +16,7 @@ const SignIn = Type.Object(
 );
 
 /** Sign-in, validation and revocation of sessions. */
-export function sessionRoutes(app: App, { core }: SurfaceDeps) {
+export function sessionRoutes(app: App, { core, rateLimits }: SurfaceDeps) {
   const client = (req: { ip: string; headers: Record<string, unknown> }) => ({
     ip: req.ip,
     userAgent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'].slice(0, 512) : null,
@@ -25,13 +27,17 @@ export function sessionRoutes(app: App, { core }: SurfaceDeps) {
     {
       schema: {
         summary: 'Sign a user in with login name and password',
-        description: 'Wrong login name and wrong password give the same 401 after the same work.',
+        description:
+          "Wrong login name, wrong password and a locked account (even with the right password; see the policy's maxFailedPasswordAttempts) give the same 401 after the same work. Too many attempts from one client IP or against one login name: 429 with Retry-After.",
         tags: ['sessions'],
         body: SignIn,
         response: { 201: Type.Object({ session: SessionView, token: Type.String({ description: '256-bit opaque token, shown once.' }) }) },
       },
     },
     async (req, reply) => {
+      // The client IP was counted at the edge (src/server/rate-limits.ts); here the account tried.
+      const account = accountKey('login', req.body.organizationId ?? DEFAULT_ORGANIZATION_ID, req.body.loginName);
+      await limitSignIn(rateLimits, { account });
       const { session, token } = await core.sessions.signIn({ ...req.body, client: client(req) });
       return reply.code(201).send({ session: sessionView(session), token });
     },

@@ -2,6 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { AuthContext } from '../../core/auth.js';
 import type { Core } from '../../core/index.js';
+import type { RateLimits } from '../../server/rate-limits.js';
 
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -12,4 +13,6 @@ export interface SurfaceDeps {
    * (which never listens on a socket) sets it, to act as the system on its own data directory.
    */
   defaultAuth?: AuthContext | null;
+  /** The limits a surface applies itself (per account at sign-in); the edge applies the rest. */
+  rateLimits?: RateLimits | null;
 }

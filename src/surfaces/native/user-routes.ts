@@ -1,12 +1,14 @@
 import Type from 'typebox';
+import type { User } from '../../core/ports.js';
 import { NewUserSchema, PasswordSchema, RoleSchema } from '../../core/users.js';
 import type { App, SurfaceDeps } from './types.js';
 import { IdParam, Paging, pageOf, SessionView, sessionView, UserView, userView } from './views.js';
 
 /** Users and their sessions. */
 export function userRoutes(app: App, { core }: SurfaceDeps) {
+  const view = (u: User) => userView(u, core.users.lockState(u));
   app.post('/users', { schema: { summary: 'Create a user', tags: ['users'], body: NewUserSchema, response: { 201: UserView } } }, async (req, reply) =>
-    reply.code(201).send(userView(await core.users.create(req.auth, req.body))),
+    reply.code(201).send(view(await core.users.create(req.auth, req.body))),
   );
 
   app.get(
@@ -24,12 +26,12 @@ export function userRoutes(app: App, { core }: SurfaceDeps) {
     },
     async (req) => {
       const r = await core.users.list(req.auth, req.query);
-      return { items: r.items.map(userView), total: r.total, limit: req.query.limit, offset: req.query.offset };
+      return { items: r.items.map(view), total: r.total, limit: req.query.limit, offset: req.query.offset };
     },
   );
 
   app.get('/users/:id', { schema: { summary: 'Get a user', tags: ['users'], params: IdParam, response: { 200: UserView } } }, async (req) =>
-    userView(await core.users.get(req.auth, req.params.id)),
+    view(await core.users.get(req.auth, req.params.id)),
   );
 
   app.patch(
@@ -47,7 +49,7 @@ export function userRoutes(app: App, { core }: SurfaceDeps) {
       let u = await core.users.get(req.auth, req.params.id);
       if (req.body.role !== undefined) u = await core.users.setRole(req.auth, u.id, req.body.role);
       if (req.body.disabled !== undefined) u = await core.users.setDisabled(req.auth, u.id, req.body.disabled);
-      return userView(u);
+      return view(u);
     },
   );
 
@@ -56,6 +58,22 @@ export function userRoutes(app: App, { core }: SurfaceDeps) {
     { schema: { summary: 'Delete a user and end all their sessions', tags: ['users'], params: IdParam, response: { 204: Type.Null() } } },
     async (req, reply) => {
       await core.users.delete(req.auth, req.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/users/:id/unlock',
+    {
+      schema: {
+        summary: 'Unlock a user locked out for too many wrong passwords, and set their count of wrong passwords to 0',
+        tags: ['users'],
+        params: IdParam,
+        response: { 204: Type.Null() },
+      },
+    },
+    async (req, reply) => {
+      await core.users.unlock(req.auth, req.params.id);
       return reply.code(204).send(null);
     },
   );

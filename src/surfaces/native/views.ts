@@ -1,4 +1,5 @@
 import Type, { type Static, type TSchema } from 'typebox';
+import type { LockState } from '../../core/lockout.js';
 import type { Policy } from '../../core/policy.js';
 import { PolicyPatchSchema, PolicySchema } from '../../core/policy.js';
 import type { Credential, EventRecord, Organization, User } from '../../core/ports.js';
@@ -86,10 +87,15 @@ export const UserView = Type.Object(
     disabled: Type.Boolean(),
     createdAt: Time,
     updatedAt: Time,
+    locked: Type.Boolean({ description: 'Locked out for too many wrong passwords: every password check is refused (`POST /v1/users/{id}/unlock` ends it).' }),
+    lockedUntil: Nullable(
+      Type.String({ format: 'date-time', description: 'When the lock ends by itself; null when not locked, or locked until an administrator unlocks.' }),
+    ),
+    failedPasswordAttempts: Type.Integer({ description: "Wrong passwords counted toward the policy's `maxFailedPasswordAttempts`." }),
   },
   { title: 'User' },
 );
-export const userView = (u: User) => ({
+export const userView = (u: User, lock: LockState) => ({
   id: u.id,
   loginName: u.loginName,
   displayName: u.displayName,
@@ -98,6 +104,9 @@ export const userView = (u: User) => ({
   disabled: u.disabled,
   createdAt: iso(u.createdAtMs),
   updatedAt: iso(u.updatedAtMs),
+  locked: lock.locked,
+  lockedUntil: isoOrNull(lock.lockedUntilMs),
+  failedPasswordAttempts: lock.failedPasswordAttempts,
 });
 
 export const CredentialView = Type.Object(

@@ -1,43 +1,99 @@
 import type http from 'node:http';
 import type http2 from 'node:http2';
+import { isIP } from 'node:net';
+import { TextDecoder } from 'node:util';
 import { Code, type ConnectRouter, createContextKey, createContextValues, type HandlerContext } from '@connectrpc/connect';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
 import { SessionService } from '@zitadel/proto/zitadel/session/v2/session_service_pb.js';
 import type { Logger } from 'pino';
 import type { Core } from '../../core/index.js';
 import { secretFromHeader } from '../../server/auth.js';
+import { callerKey, type RateLimits } from '../../server/rate-limits.js';
 import { type CallInfo, toConnectError, ZitadelSessionApi, zitadelError } from './service.js';
 
 /** Path prefix of the service's RPCs (Connect, gRPC and gRPC-Web all use `/<service>/<method>`). */
 export const SERVICE_PREFIX = `/${SessionService.typeName}/`;
+/** The path of each RPC of the service. */
+export const RPC_PATHS: readonly string[] = SessionService.methods.map((m) => `${SERVICE_PREFIX}${m.name}`);
 
 /** Request body limit of one RPC message (the messages of this service are small). */
 const READ_MAX_BYTES = 1_048_576;
+
+/**
+ * JSON messages: unknown fields are ignored, as connect's default and ZITADEL's own Connect server
+ * (connect-go) do, so newer clients keep working (the REST mapping refuses them, docs/compat-zitadel.md);
+ * bytes that are not UTF-8 are refused, where connect's default decoder would read U+FFFD.
+ * (`textDecoder` is passed on to connect's JSON serialization, though its option type omits it.)
+ */
+const JSON_OPTIONS = { ignoreUnknownFields: true, textDecoder: new TextDecoder('utf-8', { fatal: true }) };
+
+/** Content types of the three protocols (Connect unary and streaming, gRPC, gRPC-Web). */
+const RPC_CONTENT_TYPE = /^application\/(json|proto|connect\+(json|proto)|grpc(-web(-text)?)?(\+(json|proto))?)\s*(;\s*charset=utf-8\s*)?$/i;
+
+/**
+ * What connect would refuse with an empty body (unknown method 404, not POST 405, another
+ * content type 415) is answered here in Connect's JSON error shape; true when it answered.
+ */
+function refusedEarly(req: Req, res: Res): boolean {
+  const path = req.url?.split('?')[0] ?? '';
+  const refuse = (status: number, code: string, message: string, headers: Record<string, string> = {}) => {
+    const body = JSON.stringify({ code, message });
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers });
+    res.end(body);
+    return true;
+  };
+  if (!RPC_PATHS.includes(path)) return refuse(404, 'unimplemented', `${path.slice(0, 200)} is not a method of ${SessionService.typeName}`);
+  if (req.method !== 'POST') return refuse(405, 'unimplemented', 'the methods of this service are called with POST', { allow: 'POST' });
+  const type = req.headers['content-type'] ?? '';
+  if (!RPC_CONTENT_TYPE.test(type)) {
+    return refuse(
+      415,
+      'invalid_argument',
+      'unsupported content type: send application/json or application/proto (Connect), application/grpc or application/grpc-web',
+    );
+  }
+  return false;
+}
 
 const kRemote = createContextKey<string | null>(null, { description: 'remote address' });
 
 type Req = http.IncomingMessage | http2.Http2ServerRequest;
 type Res = http.ServerResponse | http2.Http2ServerResponse;
 
+/** The client IP as Fastify's `req.ip` has it: behind a trusted proxy the first X-Forwarded-For entry. */
+function clientIp(req: Req, trustProxy: boolean): string | null {
+  const forwarded = trustProxy ? req.headers['x-forwarded-for'] : undefined;
+  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+  return first && isIP(first) !== 0 ? first : (req.socket?.remoteAddress ?? null);
+}
+
 /**
  * The SessionService over the Connect protocol, gRPC and gRPC-Web, for the dual listener:
  * returns a function that serves the request when its path is one of the service's and
  * answers whether it did. connect-node's adapter takes both HTTP/1.1 and HTTP/2 request
  * objects, so gRPC (which needs HTTP/2 trailers) works over the h2c side of the same port.
+ * Fastify's hooks do not run here: the API rate limit is counted per call (by credential, a bad
+ * one by client IP, before the 401), and `trustProxy` takes the client IP from X-Forwarded-For.
  */
-export function createZitadelRpcHandler(core: Core, log?: Logger): (req: Req, res: Res) => boolean {
-  const api = new ZitadelSessionApi(core);
-  const logInternal = (err: unknown) => log?.error({ err }, 'zitadel rpc: unhandled error');
+export function createZitadelRpcHandler(
+  core: Core,
+  log?: Logger,
+  o: { trustProxy?: boolean; limits?: RateLimits | null } = {},
+): (req: Req, res: Res) => boolean {
+  const limits = o.limits ?? null;
+  const api = new ZitadelSessionApi(core, limits);
 
   const call = async (ctx: HandlerContext): Promise<CallInfo> => {
     const header = ctx.requestHeader.get('authorization');
+    const ip = ctx.values.get(kRemote);
     let auth = null;
     if (header !== null) {
       const secret = secretFromHeader(header);
       auth = secret ? await core.credentials.authenticate(secret) : null;
-      if (!auth) throw zitadelError(Code.Unauthenticated, 'SESSIOND-unauthenticated', 'the credential is not valid');
     }
-    return { auth, client: { ip: ctx.values.get(kRemote), userAgent: ctx.requestHeader.get('user-agent') } };
+    if (limits?.api) await limits.api.take(callerKey(auth, ip));
+    if (header !== null && !auth) throw zitadelError(Code.Unauthenticated, 'SESSIOND-unauthenticated', 'the credential is not valid');
+    return { auth, client: { ip, userAgent: ctx.requestHeader.get('user-agent') } };
   };
   const wrap =
     <I, O>(fn: (req: I, c: CallInfo) => Promise<O>) =>
@@ -45,13 +101,15 @@ export function createZitadelRpcHandler(core: Core, log?: Logger): (req: Req, re
       try {
         return await fn(req, await call(ctx));
       } catch (err) {
-        throw toConnectError(err, logInternal);
+        // The listener put the request id in the request headers (src/server/rpc-observe.ts).
+        throw toConnectError(err, (e) => log?.error({ err: e, reqId: ctx.requestHeader.get('x-request-id') }, 'zitadel rpc: unhandled error'));
       }
     };
 
   const handler = connectNodeAdapter({
     readMaxBytes: READ_MAX_BYTES,
-    contextValues: (req) => createContextValues().set(kRemote, req.socket?.remoteAddress ?? null),
+    jsonOptions: JSON_OPTIONS,
+    contextValues: (req) => createContextValues().set(kRemote, clientIp(req, o.trustProxy ?? false)),
     routes: (router: ConnectRouter) => {
       router.service(SessionService, {
         createSession: wrap((r, c) => api.createSession(r, c)),
@@ -65,7 +123,7 @@ export function createZitadelRpcHandler(core: Core, log?: Logger): (req: Req, re
 
   return (req, res) => {
     if (!req.url?.startsWith(SERVICE_PREFIX)) return false;
-    handler(req as never, res as never);
+    if (!refusedEarly(req, res)) handler(req as never, res as never);
     return true;
   };
 }

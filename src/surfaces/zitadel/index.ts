@@ -1,3 +1,3 @@
-export { createZitadelRpcHandler, SERVICE_PREFIX } from './connect.js';
+export { createZitadelRpcHandler, RPC_PATHS, SERVICE_PREFIX } from './connect.js';
 export { zitadelRest } from './rest.js';
-export { ZitadelSessionApi } from './service.js';
+export { httpStatusOfCode, ZitadelSessionApi } from './service.js';

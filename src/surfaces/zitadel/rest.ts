@@ -14,6 +14,7 @@ import {
 } from '@zitadel/proto/zitadel/session/v2/session_service_pb.js';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticate } from '../../server/auth.js';
+import { InvalidUtf8BodyError, UnsupportedCharsetError } from '../../server/utf8-body.js';
 import type { App, SurfaceDeps } from '../native/types.js';
 import { type CallInfo, httpStatusOfCode, toConnectError, ZitadelSessionApi, zitadelError } from './service.js';
 
@@ -29,6 +30,8 @@ export function restErrorBody(err: ConnectError) {
 }
 
 function sendConnectError(reply: FastifyReply, err: ConnectError) {
+  const retryAfter = err.metadata.get('retry-after');
+  if (retryAfter !== null) void reply.header('retry-after', retryAfter);
   return reply
     .code(httpStatusOfCode[err.code] ?? 500)
     .type('application/json; charset=utf-8')
@@ -39,6 +42,8 @@ function sendConnectError(reply: FastifyReply, err: ConnectError) {
 function fromFastify(err: FastifyError): ConnectError | null {
   const status = err.statusCode;
   if (typeof status !== 'number' || status < 400 || status >= 500) return null;
+  if (err instanceof InvalidUtf8BodyError) return zitadelError(Code.InvalidArgument, 'SESSIOND-invalid_argument', err.message);
+  if (err instanceof UnsupportedCharsetError) return zitadelError(Code.InvalidArgument, 'SESSIOND-unsupported_media_type', err.message);
   if (status === 413) return zitadelError(Code.InvalidArgument, 'SESSIOND-payload_too_large', 'the request body is too large');
   if (status === 415) return zitadelError(Code.InvalidArgument, 'SESSIOND-unsupported_media_type', 'send the body as application/json');
   if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return zitadelError(Code.InvalidArgument, 'SESSIOND-invalid_argument', 'the JSON body is empty');
@@ -80,7 +85,7 @@ export function zitadelRestErrorHandler(err: unknown, req: FastifyRequest, reply
 }
 
 export async function zitadelRest(app: App, deps: SurfaceDeps) {
-  const api = new ZitadelSessionApi(deps.core);
+  const api = new ZitadelSessionApi(deps.core, deps.rateLimits ?? null);
   const call = async (req: FastifyRequest): Promise<CallInfo> => ({
     auth: (await authenticate(deps.core, req)) ?? deps.defaultAuth ?? null,
     client: { ip: req.ip, userAgent: req.headers['user-agent'] ?? null },

@@ -24,11 +24,12 @@ import {
   type SetSessionResponse,
   SetSessionResponseSchema,
 } from '@zitadel/proto/zitadel/session/v2/session_service_pb.js';
-import type { AuthContext } from '../../core/auth.js';
+import { type AuthContext, DEFAULT_ORGANIZATION_ID } from '../../core/auth.js';
 import { DomainError, type ErrorCode } from '../../core/errors.js';
 import type { Core } from '../../core/index.js';
 import type { CheckedSession, ReportedAgent, SessionSearch, UserRef } from '../../core/session-checks.js';
 import type { ClientInfo } from '../../core/sessions.js';
+import { accountKey, limitSignIn, type RateLimits } from '../../server/rate-limits.js';
 
 /** The seed's limit for every string of a request. */
 export const MAX_STRING = 200;
@@ -81,9 +82,9 @@ export const httpStatusOfCode: Record<Code, number> = {
   [Code.Unauthenticated]: 401,
 };
 
-/** A ConnectError with ZITADEL's ErrorDetail {id, message}. */
-export function zitadelError(code: Code, id: string, message: string): ConnectError {
-  return new ConnectError(message, code, undefined, [{ desc: ErrorDetailSchema, value: { id, message } }]);
+/** A ConnectError with ZITADEL's ErrorDetail {id, message}; `metadata` goes out as headers (Connect, REST) or trailers (gRPC). */
+export function zitadelError(code: Code, id: string, message: string, metadata?: Record<string, string>): ConnectError {
+  return new ConnectError(message, code, metadata, [{ desc: ErrorDetailSchema, value: { id, message } }]);
 }
 
 /** Turns anything thrown into a ConnectError; unknown errors become a generic Internal. */
@@ -91,7 +92,8 @@ export function toConnectError(err: unknown, log?: (err: unknown) => void): Conn
   if (err instanceof ConnectError) return err;
   if (err instanceof DomainError) {
     const issues = err.issues.map((i) => `${i.field}: ${i.message}`).join('; ');
-    return zitadelError(grpcCodeOf[err.code], `SESSIOND-${err.code}`, issues ? `${err.message} (${issues})` : err.message);
+    const metadata = err.retryAfterSeconds !== undefined ? { 'retry-after': String(err.retryAfterSeconds) } : undefined;
+    return zitadelError(grpcCodeOf[err.code], `SESSIOND-${err.code}`, issues ? `${err.message} (${issues})` : err.message, metadata);
   }
   log?.(err);
   return zitadelError(Code.Internal, 'SESSIOND-internal', 'internal error');
@@ -131,12 +133,23 @@ function password(checks: Checks | undefined): string | undefined {
   return checks?.password ? checkString('checks.password.password', checks.password.password) : undefined;
 }
 
+/**
+ * Map keys that would reach an object's prototype when assigned (`out[k] = v`) are refused, as the
+ * REST mapping's JSON parser refuses them: over Connect and gRPC they arrive as ordinary keys.
+ */
+const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+function checkMapKey(field: string, k: string): void {
+  checkString(field, k);
+  if (PROTOTYPE_KEYS.has(k)) throw invalid(field, `'${k}' is not allowed`);
+}
+
 function metadata(m: Record<string, Uint8Array>): Record<string, string> {
   const entries = Object.entries(m);
   if (entries.length > MAX_METADATA_KEYS) throw invalid('metadata', `at most ${MAX_METADATA_KEYS} keys`);
   const out: Record<string, string> = {};
   for (const [k, v] of entries) {
-    checkString('metadata key', k);
+    checkMapKey('metadata key', k);
     if (v.length > MAX_METADATA_VALUE_BYTES) throw invalid(`metadata.${k}`, `at most ${MAX_METADATA_VALUE_BYTES} bytes`);
     out[k] = Buffer.from(v).toString('base64');
   }
@@ -153,9 +166,24 @@ function expiry(lifetime: Duration | undefined, nowMs: number): number | undefin
 
 const ts = (ms: number): Timestamp => timestampFromMs(ms);
 
+/**
+ * The account a password check tries, for the sign-in limit per account: a login name counts with
+ * the native sign-in of the same name (both look it up in the caller's organization, else
+ * `default`); a check without a user counts per session.
+ */
+function accountOf(user: UserRef | undefined, call: CallInfo, sessionId?: string): string {
+  if (user?.loginName !== undefined) return accountKey('login', call.auth?.organizationId ?? DEFAULT_ORGANIZATION_ID, user.loginName);
+  if (user?.userId !== undefined) return accountKey('user', user.userId);
+  return accountKey('session', sessionId ?? '');
+}
+
 /** The one implementation of the five calls, shared by the RPC transports and the REST mapping. */
 export class ZitadelSessionApi {
-  constructor(private readonly core: Core) {}
+  /** `limits`: the sign-in limits of password checks (the API limit is the transport's). */
+  constructor(
+    private readonly core: Core,
+    private readonly limits: RateLimits | null = null,
+  ) {}
 
   async createSession(req: CreateSessionRequest, call: CallInfo): Promise<CreateSessionResponse> {
     checkUnsupported(req.checks);
@@ -168,6 +196,8 @@ export class ZitadelSessionApi {
     const md = metadata(req.metadata);
     const expiresAtMs = expiry(req.lifetime, this.core.clock.nowMs());
     const { client, agent } = this.agent(req.userAgent, call.client);
+    // Callers are login front-ends holding a credential: the end user's address is the one they report.
+    if (pw !== undefined) await limitSignIn(this.limits, { address: req.userAgent?.ip ? client.ip : null, account: accountOf(user, call) });
     const { session, token } = await this.core.sessionChecks.create(call.auth, { user, password: pw, metadata: md, expiresAtMs, client, agent });
     return create(CreateSessionResponseSchema, { details: details(session), sessionId: session.record.id, sessionToken: token });
   }
@@ -184,6 +214,7 @@ export class ZitadelSessionApi {
     const pw = password(req.checks);
     const md = metadata(req.metadata);
     const expiresAtMs = expiry(req.lifetime, this.core.clock.nowMs());
+    if (pw !== undefined) await limitSignIn(this.limits, { account: accountOf(user, call, id) });
     const { session, token } = await this.core.sessionChecks.set(call.auth, id, {
       user,
       password: pw,
@@ -272,7 +303,7 @@ export class ZitadelSessionApi {
     const keys = Object.keys(ua.header);
     if (keys.length > 50) throw invalid('userAgent.header', 'at most 50 headers');
     for (const k of keys) {
-      checkString('userAgent.header key', k);
+      checkMapKey('userAgent.header key', k);
       const values = ua.header[k]?.values ?? [];
       if (values.length > 20) throw invalid(`userAgent.header.${k}`, 'at most 20 values');
       header[k] = values.map((v, i) => {
