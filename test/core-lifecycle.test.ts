@@ -3,12 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createArgon2Hasher } from '../src/adapters/argon2-hasher.js';
 import { systemContext } from '../src/core/auth.js';
 import { FakeClock } from '../src/core/clock.js';
-import { DomainError } from '../src/core/errors.js';
 import { type Core, createCore } from '../src/core/index.js';
 import type { PasswordHasher, Store } from '../src/core/ports.js';
 import { evaluateSession } from '../src/core/session-rules.js';
 import { sweepEndedSessions } from '../src/core/sweep.js';
 import { openTestStore } from './helpers.js';
+import { codeOf } from './records.js';
 
 // The core against a real store (a SQLite file, or PostgreSQL + Redis on the postgres run) and
 // real argon2id (at a low cost), with a fake clock.
@@ -38,15 +38,7 @@ async function newCore(wrap: (s: Store) => Store = (s) => s): Promise<{ core: Co
   };
 }
 
-const code = async (p: Promise<unknown>) => {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DomainError) return e.code;
-    throw e;
-  }
-  return 'ok';
-};
+const code = codeOf;
 
 describe('session lifecycle', () => {
   it('signs in, validates, counts use, and ends on idle timeout with a fake clock', async () => {

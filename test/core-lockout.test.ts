@@ -2,13 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createArgon2Hasher } from '../src/adapters/argon2-hasher.js';
 import { systemContext } from '../src/core/auth.js';
 import { FakeClock } from '../src/core/clock.js';
-import { DomainError } from '../src/core/errors.js';
 import { type Core, createCore } from '../src/core/index.js';
 import { UNKNOWN_LOGIN_BUCKETS, unknownLoginBucket } from '../src/core/lockout.js';
 import { expandPermissions } from '../src/core/permissions.js';
 import { defaultPolicy } from '../src/core/policy.js';
 import type { PasswordHasher } from '../src/core/ports.js';
 import { openTestStore } from './helpers.js';
+import { codeOf } from './records.js';
 
 // The one password rule (src/core/lockout.ts) against a real store (a SQLite file, or PostgreSQL +
 // Redis on the postgres run), real argon2id at a low cost, and a fake clock.
@@ -34,15 +34,7 @@ async function newCore(policy: { maxFailedPasswordAttempts?: number; lockoutSeco
   return { core, clock, user };
 }
 
-const code = async (p: Promise<unknown>) => {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DomainError) return e.code;
-    throw e;
-  }
-  return 'ok';
-};
+const code = codeOf;
 const signIn = (core: Core, password: string, loginName = 'ann') => code(core.sessions.signIn({ loginName, password }));
 const state = async (core: Core, id: string) => core.users.lockState(await core.users.get(systemContext, id));
 const eventTypes = async (core: Core, id: string) =>

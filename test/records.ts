@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { DomainError } from '../src/core/errors.js';
 import type { PasswordHasher, SessionRecord } from '../src/core/ports.js';
 
 /** For tests that create sessions without passwords: every check fails, nothing is slow. */
@@ -30,4 +31,25 @@ export function sessionRecord(over: Partial<SessionRecord> = {}): SessionRecord 
     metadata: {},
     ...over,
   };
+}
+
+/** The DomainError code a promise rejects with, or 'ok' (any other error is rethrown). */
+export async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof DomainError) return e.code;
+    throw e;
+  }
+  return 'ok';
+}
+
+/** Polls `check` until it holds; returns the ms it took, or throws after `withinMs`. */
+export async function within(withinMs: number, check: () => Promise<boolean> | boolean): Promise<number> {
+  const start = Date.now();
+  for (;;) {
+    if (await check()) return Date.now() - start;
+    if (Date.now() - start > withinMs) throw new Error(`not within ${withinMs} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }

@@ -12,7 +12,7 @@ import { PostgresStore } from '../src/storage/postgres/postgres-store.js';
 import { FILL_WINDOW_MS } from '../src/storage/redis-session-tier.js';
 import { startTestApp, type TestApp } from './helpers.js';
 import { createTestDatabase, postgresBackendUnavailableReason, TEST_REDIS_URL, type TestDatabase } from './pg-helpers.js';
-import { noHasher, sessionRecord } from './records.js';
+import { noHasher, sessionRecord, within } from './records.js';
 
 // The shared session cache in Redis (PostgreSQL + Redis): several nodes (stores or whole apps on
 // one fresh database, one key prefix per test) validate from memory, then Redis, then PostgreSQL;
@@ -38,16 +38,6 @@ const DEAD_REDIS_URL = 'redis://127.0.0.1:1';
 const PASSWORD = 'correct horse battery staple';
 
 const session = sessionRecord;
-
-/** Polls `check` until it holds; returns the ms it took, or throws after `withinMs`. */
-async function within(withinMs: number, check: () => Promise<boolean> | boolean): Promise<number> {
-  const start = Date.now();
-  for (;;) {
-    if (await check()) return Date.now() - start;
-    if (Date.now() - start > withinMs) throw new Error(`not within ${withinMs} ms`);
-    await sleep(10);
-  }
-}
 
 /**
  * A TCP proxy in front of the real Redis, for one node: `stall()` holds every byte (a Redis that

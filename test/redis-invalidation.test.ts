@@ -8,7 +8,7 @@ import { createCore } from '../src/core/index.js';
 import { PostgresStore } from '../src/storage/postgres/postgres-store.js';
 import { startTestApp } from './helpers.js';
 import { createTestDatabase, postgresUnavailableReason, type TestDatabase } from './pg-helpers.js';
-import { noHasher, sessionRecord } from './records.js';
+import { noHasher, sessionRecord, within } from './records.js';
 
 // PostgreSQL + Redis with several nodes: each node's session cache is invalidated by the other
 // nodes' changes over Redis pub/sub, policy changes reach every node over it, and a node whose
@@ -46,16 +46,6 @@ describe('PostgreSQL and Redis for the invalidation tests', () => {
 });
 
 const session = sessionRecord;
-
-/** Polls `check` until it holds; returns the ms it took, or throws after `withinMs`. */
-async function within(withinMs: number, check: () => Promise<boolean> | boolean): Promise<number> {
-  const start = Date.now();
-  for (;;) {
-    if (await check()) return Date.now() - start;
-    if (Date.now() - start > withinMs) throw new Error(`not within ${withinMs} ms`);
-    await sleep(10);
-  }
-}
 
 let db: TestDatabase | null = null;
 const opened: PostgresStore[] = [];
