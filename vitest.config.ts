@@ -21,6 +21,7 @@ const BOTH_BACKENDS_FILES = [
   'test/cli.test.ts',
   'test/compat-cross-surface.test.ts',
   'test/core-lifecycle.test.ts',
+  'test/core-console.test.ts',
   'test/core-lockout.test.ts',
   'test/dynatrace.test.ts',
   'test/fast-introspect.test.ts',

@@ -9,6 +9,7 @@ import type { GeoLocator, PasswordHasher } from './core/ports.js';
 import { sweepEndedSessions } from './core/sweep.js';
 import { buildHttp } from './server/http.js';
 import { createMetrics } from './server/metrics.js';
+import { createTracing } from './server/tracing.js';
 import { openStore } from './storage/index.js';
 import { instrumentStore } from './storage/instrumented.js';
 
@@ -32,6 +33,8 @@ export interface AppOptions {
 export async function createApp(config: Config, o: AppOptions = {}) {
   const logger = o.logger ?? createLogger(config.logLevel);
   const metrics = createMetrics();
+  // OpenTelemetry traces: null (and no SDK loaded) unless configured; the CLI's local mode never traces.
+  const tracing = o.localAdmin ? null : await createTracing(config, { version, logger });
   const opened = await openStore({
     dataDir: config.dataDir,
     databaseUrl: config.databaseUrl,
@@ -46,7 +49,7 @@ export async function createApp(config: Config, o: AppOptions = {}) {
     onError: (err) => logger.error({ err }, 'storage background work failed (session activity write, or the Redis connection); will retry'),
   });
   // Store latency is measured at the port boundary, around every round trip (not the cache's synchronous lookups).
-  const store = instrumentStore(opened, metrics.storeInstruments);
+  const store = instrumentStore(opened, metrics.storeInstruments, tracing?.storeSpans(config.databaseUrl ? 'postgresql' : 'sqlite') ?? null);
   let geo: GeoLocator | null = null;
   if (config.geoipDb) geo = await (await import('./adapters/geoip.js')).openGeoIp(config.geoipDb);
   const hasher = o.hasher ?? (await createArgon2Hasher({ memoryKiB: config.argon2MemoryKiB, timeCost: config.argon2TimeCost, parallelism: 1 }));
@@ -66,7 +69,7 @@ export async function createApp(config: Config, o: AppOptions = {}) {
     );
   });
   const bootstrap = await core.credentials.ensureBootstrap(config.bootstrapToken);
-  const http = await buildHttp({ core, config, logger, metrics, version, defaultAuth: o.localAdmin ? systemContext : null });
+  const http = await buildHttp({ core, config, logger, metrics, version, tracing, defaultAuth: o.localAdmin ? systemContext : null });
 
   let sweepTimer: NodeJS.Timeout | null = null;
   const sweep = async () => {
@@ -106,6 +109,8 @@ export async function createApp(config: Config, o: AppOptions = {}) {
         await http.app.close();
         clearTimeout(force);
         await store.close();
+        // The spans of the last requests leave before the process does.
+        await tracing?.shutdown(config.shutdownTimeoutMs);
       })();
       return stopping;
     },

@@ -1,42 +1,17 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createArgon2Hasher } from '../src/adapters/argon2-hasher.js';
+import { describe, expect, it } from 'vitest';
 import { systemContext } from '../src/core/auth.js';
-import { FakeClock } from '../src/core/clock.js';
-import { type Core, createCore } from '../src/core/index.js';
-import type { PasswordHasher, Store } from '../src/core/ports.js';
+import type { Store } from '../src/core/ports.js';
 import { evaluateSession } from '../src/core/session-rules.js';
 import { sweepEndedSessions } from '../src/core/sweep.js';
-import { openTestStore } from './helpers.js';
+import { testCores } from './core-harness.js';
 import { codeOf } from './records.js';
 
 // The core against a real store (a SQLite file, or PostgreSQL + Redis on the postgres run) and
 // real argon2id (at a low cost), with a fake clock.
-let hasher: PasswordHasher;
-const opened: (() => Promise<void>)[] = [];
-beforeAll(async () => {
-  hasher = await createArgon2Hasher({ memoryKiB: 1024, timeCost: 1, parallelism: 1 });
-});
-afterAll(async () => {
-  for (const close of opened.splice(0)) await close();
-});
-
+const newTestCore = testCores();
 /** A core on fresh storage; `wrap` may put something between the core and the store. */
-async function newCore(wrap: (s: Store) => Store = (s) => s): Promise<{ core: Core; clock: FakeClock; close: () => Promise<void> }> {
-  const { store, close } = await openTestStore({ activityFlushMs: 60_000 });
-  opened.push(close); // closed after the file if a failing test never gets to close()
-  const clock = new FakeClock();
-  const core = createCore({ store: wrap(store), clock, hasher });
-  await core.start();
-  return {
-    core,
-    clock,
-    close: async () => {
-      opened.splice(opened.indexOf(close), 1);
-      await close();
-    },
-  };
-}
+const newCore = (wrap?: (s: Store) => Store) => newTestCore(wrap ? { wrap } : {});
 
 const code = codeOf;
 

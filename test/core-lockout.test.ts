@@ -1,34 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createArgon2Hasher } from '../src/adapters/argon2-hasher.js';
+import { describe, expect, it } from 'vitest';
 import { systemContext } from '../src/core/auth.js';
-import { FakeClock } from '../src/core/clock.js';
-import { type Core, createCore } from '../src/core/index.js';
+import type { Core } from '../src/core/index.js';
 import { UNKNOWN_LOGIN_BUCKETS, unknownLoginBucket } from '../src/core/lockout.js';
 import { expandPermissions } from '../src/core/permissions.js';
 import { defaultPolicy } from '../src/core/policy.js';
-import type { PasswordHasher } from '../src/core/ports.js';
-import { openTestStore } from './helpers.js';
+import { testCores } from './core-harness.js';
 import { codeOf } from './records.js';
 
 // The one password rule (src/core/lockout.ts) against a real store (a SQLite file, or PostgreSQL +
 // Redis on the postgres run), real argon2id at a low cost, and a fake clock.
-let hasher: PasswordHasher;
-const opened: (() => Promise<void>)[] = [];
-beforeAll(async () => {
-  hasher = await createArgon2Hasher({ memoryKiB: 1024, timeCost: 1, parallelism: 1 });
-});
-afterAll(async () => {
-  for (const close of opened.splice(0)) await close();
-});
+const newTestCore = testCores();
 
 const PW = 'password-1';
 
 async function newCore(policy: { maxFailedPasswordAttempts?: number; lockoutSeconds?: number } = {}) {
-  const { store, close } = await openTestStore({ activityFlushMs: 60_000 });
-  opened.push(close);
-  const clock = new FakeClock();
-  const core = createCore({ store, clock, hasher });
-  await core.start();
+  const { core, clock } = await newTestCore();
   if (Object.keys(policy).length) await core.policies.patchInstance(systemContext, policy);
   const user = await core.users.create(systemContext, { loginName: 'ann', password: PW });
   return { core, clock, user };

@@ -23,6 +23,7 @@ export async function serve(o: { host?: string; port?: number; dataDir?: string 
     `sessiond listening on ${url} (HTTP/1.1 and h2c)`,
     `storage: ${app.store.description}`,
     `native API: ${url}/v1  OpenAPI: ${url}/v1/openapi.json  health: ${url}/healthz`,
+    ...(config.console ? [`admin console: ${url}/console (sign in as a user with the admin role, or with a credential secret)`] : []),
   ];
   if (app.bootstrapSecret) {
     lines.push(

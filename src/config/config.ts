@@ -117,6 +117,37 @@ const options = {
     'POST /v1/sessions/introspect calls per second from one client IP, counted in each node alone (no Redis on the validation path); beyond it: 429 with Retry-After: 1. Off by default: apps validate on every request of every user, usually from a few server addresses, and tokens cannot be guessed. Set it when browsers call introspection directly, to stop one runaway client. 0 = no limit.',
   ),
   trustProxy: opt('SESSIOND_TRUST_PROXY', Type.Boolean({ default: false }), 'Take the client IP from X-Forwarded-For (behind a load balancer).'),
+  otelTraces: opt(
+    'SESSIOND_OTEL_TRACES',
+    Type.Union([Type.Literal('auto'), Type.Literal('off'), Type.Literal('otlp')], { default: 'auto' }),
+    'OpenTelemetry traces (a span per HTTP request and RPC, a child span per store call; an incoming W3C traceparent is honoured), exported over OTLP/HTTP (JSON). auto: on when OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT is set and OTEL_SDK_DISABLED is not true; otlp: on (with neither endpoint: http://localhost:4318/v1/traces); off: never. The SDK is loaded only when on. The other standard OTEL_* variables (headers, timeout, sampler, batching) are read by the SDK itself.',
+  ),
+  otlpTracesEndpoint: opt(
+    'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+    Type.Optional(Type.String({ pattern: '^https?://', maxLength: 2048 })),
+    'Standard OpenTelemetry variable: the full URL spans are posted to (e.g. http://collector:4318/v1/traces). Turns tracing on under SESSIOND_OTEL_TRACES=auto.',
+  ),
+  otlpEndpoint: opt(
+    'OTEL_EXPORTER_OTLP_ENDPOINT',
+    Type.Optional(Type.String({ pattern: '^https?://', maxLength: 2048 })),
+    'Standard OpenTelemetry variable: base URL of an OTLP/HTTP receiver; spans go to that URL plus /v1/traces unless OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set. Turns tracing on under SESSIOND_OTEL_TRACES=auto.',
+  ),
+  otelServiceName: opt(
+    'OTEL_SERVICE_NAME',
+    Type.String({ minLength: 1, maxLength: 256, default: 'sessiond' }),
+    'Standard OpenTelemetry variable: service.name of the spans.',
+  ),
+  otelSdkDisabled: opt(
+    'OTEL_SDK_DISABLED',
+    Type.Boolean({ default: false }),
+    'Standard OpenTelemetry variable: true keeps tracing off under SESSIOND_OTEL_TRACES=auto.',
+  ),
+  console: opt('SESSIOND_CONSOLE', Type.Boolean({ default: true }), 'Serve the admin console at /console (it uses only the native API).'),
+  consoleCookieSecure: opt(
+    'SESSIOND_CONSOLE_COOKIE_SECURE',
+    Type.Boolean({ default: true }),
+    "Mark the console's session cookie Secure (sent over HTTPS only; browsers also send it to http://localhost). Turn off only to reach the console over plain HTTP on another address, e.g. a test network.",
+  ),
 };
 
 function opt<T extends TSchema>(env: string, schema: T, description: string) {

@@ -33,6 +33,20 @@ export function credentialContext(c: Credential, sessionId: string | null = null
   };
 }
 
+/**
+ * The context of an administrator signed in with a session (the admin console): every
+ * permission, instance-wide for an admin of the default organization, else only in their own.
+ */
+export function adminUserContext(user: { id: string; organizationId: string }, sessionId: string): AuthContext {
+  return {
+    actor: `user:${user.id}`,
+    permissions: expandPermissions(['admin']),
+    organizationId: user.organizationId === DEFAULT_ORGANIZATION_ID ? null : user.organizationId,
+    credentialId: null,
+    sessionId,
+  };
+}
+
 /** Throws `unauthenticated` (no caller) or `permission_denied` (caller lacks the permission). */
 export function requirePermission(ctx: AuthContext | null, permission: Permission): AuthContext {
   if (!ctx) throw new DomainError('unauthenticated', 'a credential is required');

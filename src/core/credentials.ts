@@ -135,6 +135,25 @@ export class CredentialService {
     });
   }
 
+  /**
+   * Sign-in with a credential's secret alone (the admin console): a session of the credential,
+   * as `signIn` makes. A session token is not a secret here; an unknown or revoked secret fails
+   * with `invalid_credentials`.
+   */
+  signInWithSecret(secret: string, client: ClientInfo): Promise<{ session: SessionInfo; token: string }> {
+    return observeSignIn(this.d.observer, 'client_secret', async () => {
+      const hash = looksLikeSecret(secret) ? hashSecret(secret) : null;
+      const cred = hash ? await this.d.store.findCredentialBySecretHash(hash) : undefined;
+      if (!hash || !cred || cred.revokedAtMs !== null || !sameHash(cred.secretHash, hash)) {
+        throw new DomainError('invalid_credentials', 'invalid secret');
+      }
+      return this.d.sessions.createFor(
+        { type: 'credential', id: cred.id, organizationId: cred.organizationId ?? DEFAULT_ORGANIZATION_ID, role: 'user' },
+        { client, actor: `credential:${cred.clientId}` },
+      );
+    });
+  }
+
   /** Checks a client id and secret pair (Looker login); null when they do not match. */
   async verifyClient(clientId: string, secret: string): Promise<Credential | null> {
     const cred = await this.d.store.findCredentialByClientId(clientId);

@@ -1,8 +1,11 @@
 import type { Clock } from './clock.js';
+import { ConsoleSessions } from './console-sessions.js';
 import { CredentialService } from './credentials.js';
 import { PasswordChecker } from './lockout.js';
 import { EventService, OrganizationService } from './organizations.js';
+import { Overview } from './overview.js';
 import { PolicyService } from './policies.js';
+import { PolicyPreview } from './policy-preview.js';
 import type { CoreObserver, GeoLocator, PasswordHasher, Store } from './ports.js';
 import { SessionCheckService } from './session-checks.js';
 import { absoluteDeadline } from './session-rules.js';
@@ -41,6 +44,9 @@ export function createCore(d: CoreDeps) {
   const credentials = new CredentialService({ store: d.store, clock: d.clock, ids, policies, sessions, observer });
   const organizations = new OrganizationService({ store: d.store, clock: d.clock, ids, policies });
   const events = new EventService(d.store);
+  const consoleSessions = new ConsoleSessions({ store: d.store, sessions, credentials });
+  const policyPreview = new PolicyPreview({ store: d.store, clock: d.clock, policies });
+  const overview = new Overview({ store: d.store, clock: d.clock, policies });
   d.store.useRemainingLifetime?.((s) => absoluteDeadline(s, policies.effective(s.organizationId)) - d.clock.nowMs());
   return {
     store: d.store,
@@ -55,6 +61,12 @@ export function createCore(d: CoreDeps) {
     credentials,
     organizations,
     events,
+    /** Sessions of the admin console (an admin user's or a credential's). */
+    consoleSessions,
+    /** What a policy change would end now, before it is saved. */
+    policyPreview,
+    /** Active sessions and recent ends at a glance. */
+    overview,
     /** Loads policies and makes sure the default organization exists. */
     async start(): Promise<void> {
       await organizations.ensureDefault();

@@ -102,9 +102,37 @@ export interface SessionQuery {
   organizationId?: string;
   /** Only sessions without a stored end (revoked/evicted); time-based ends are judged by the core. */
   openOnly?: boolean;
+  /**
+   * Sessions whose id, subject id, IP or last IP (prefix), user agent, country or city (part,
+   * case-insensitive), or user's login name (part) match.
+   */
+  search?: string;
+  /** Only sessions created at or after this time (ms). */
+  createdAfterMs?: number;
+  /** Only sessions last used at or after this time (ms; the stored last use). */
+  activeAfterMs?: number;
   limit: number;
   /** Offset into the result (sessions are listed newest first). */
   offset: number;
+}
+
+/**
+ * A keyset page over all sessions in id order, for scans of every one of them: each page costs the
+ * same wherever it is (the primary key's order; filters would make a database sort every page).
+ */
+/** What a scan reads of each session: enough to judge it and to say whose it is. */
+export type SessionScanRow = Pick<
+  SessionRecord,
+  'id' | 'subjectType' | 'subjectId' | 'organizationId' | 'createdAtMs' | 'lastActiveAtMs' | 'expiresAtMs' | 'endedAtMs' | 'endReason' | 'lastIp'
+>;
+
+/** The fields of a session that recorded use changes. */
+export type SessionUse = Pick<SessionRecord, 'id' | 'lastActiveAtMs' | 'lastIp'>;
+
+export interface SessionScan {
+  /** Sessions with an id greater than this; null from the start. */
+  afterId: string | null;
+  limit: number;
 }
 
 export interface EventQuery {
@@ -180,6 +208,8 @@ export interface StoreTx {
   listOpenSessionsOfSubject(subjectId: string): Promise<SessionRecord[]>;
   listSessions(q: SessionQuery): Promise<SessionRecord[]>;
   countSessions(q: Omit<SessionQuery, 'limit' | 'offset'>): Promise<number>;
+  /** Sessions (ended ones too) in ascending id order after `afterId`, at most `limit` (fewer: the end). */
+  scanSessions(q: SessionScan): Promise<SessionScanRow[]>;
   /** Marks the sessions ended (only those not already ended). Returns the ids it ended. */
   endSessions(ids: readonly string[], reason: StoredEndReason, atMs: number): Promise<string[]>;
   updateSession(
@@ -218,7 +248,7 @@ export interface Store extends StoreTx {
   /** Writes pending activity now. */
   flush(): Promise<void>;
   /** The session with its not-yet-written last use applied (rows read inside a transaction lack it). */
-  withPendingActivity(s: SessionRecord): SessionRecord;
+  withPendingActivity<S extends SessionUse>(s: S): S;
   /**
    * Deletes sessions ended before `endedBeforeMs`, or created before `createdBeforeMs`, or
    * idle since before `idleSinceBeforeMs` (null skips that test), at most `batchSize` rows.

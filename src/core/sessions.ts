@@ -7,6 +7,7 @@ import type { PolicyService } from './policies.js';
 import { type Role, sessionLimitFor } from './policy.js';
 import type { CoreObserver, GeoLocator, Location, SessionRecord, Store, StoreTx, SubjectType } from './ports.js';
 import { evaluateSession, sessionsToEvict, type Verdict } from './session-rules.js';
+import { sweepCutoffs } from './sweep.js';
 import { hashSecret, type IdSource, looksLikeSecret, sameHash } from './tokens.js';
 
 /** A session with the verdict of the current policy on it. */
@@ -40,6 +41,8 @@ export interface PasswordSignIn {
   password: string;
   persistent?: boolean | undefined;
   client?: ClientInfo | undefined;
+  /** Only users of this role may sign in this way (the admin console: `admin`); checked after the password. */
+  requireRole?: Role | undefined;
 }
 
 export interface Subject {
@@ -82,6 +85,9 @@ export class SessionService {
       { refuse: user?.disabled ? 'disabled' : undefined, unknown: { organizationId: orgId, loginName: input.loginName } },
     );
     if (!user || verdict !== 'ok') throw new DomainError('invalid_credentials', 'invalid login name or password');
+    if (input.requireRole && user.role !== input.requireRole) {
+      throw new DomainError('permission_denied', `only users with the role '${input.requireRole}' may sign in here`);
+    }
     return this.createFor(
       { type: 'user', id: user.id, organizationId: user.organizationId, role: user.role },
       { persistent: input.persistent, client: input.client, actor: `user:${user.id}` },
@@ -157,6 +163,17 @@ export class SessionService {
   }
 
   /**
+   * Judges a token like `introspect` but does not count it as use: for checks a person did not
+   * make (the admin console asking in the background whether its session is still good).
+   */
+  async peek(token: string): Promise<IntrospectResult> {
+    const hash = looksLikeSecret(token) ? hashSecret(token) : null;
+    const found = hash ? ((await this.d.store.findFreshSessionByTokenHash?.(hash)) ?? (await this.d.store.findSessionByTokenHash(hash))) : undefined;
+    if (!found || !sameHash(found.tokenHash, hash as string)) return { verdict: { active: false, reason: 'unknown', endedAtMs: this.d.clock.nowMs() } };
+    return this.judge(this.d.store.withPendingActivity(found));
+  }
+
+  /**
    * A session held in this node's memory that looks idle may have been used on another node
    * since it was read (PostgreSQL + Redis): such a verdict is never given from memory; the session
    * is read again past the node's memory (Redis carries every node's recorded use).
@@ -212,20 +229,55 @@ export class SessionService {
   /** Lists sessions newest first; `activeOnly` applies the current policy. */
   async list(
     ctx: AuthContext | null,
-    q: { userId?: string | undefined; organizationId?: string | undefined; activeOnly: boolean; limit: number; offset: number },
-  ): Promise<{ items: SessionInfo[]; total: number }> {
+    q: {
+      userId?: string | undefined;
+      organizationId?: string | undefined;
+      /** Session id, user id, login name (part), IP (prefix), user agent, country or city (part). */
+      search?: string | undefined;
+      /** Also look up who each session belongs to (`names`). */
+      withNames?: boolean;
+      activeOnly: boolean;
+      limit: number;
+      offset: number;
+    },
+  ): Promise<{ items: SessionInfo[]; total: number; names: Map<string, string> }> {
     const c = requirePermission(ctx, 'sessions:read');
     const organizationId = c.organizationId ?? q.organizationId;
-    if (q.organizationId && !canSeeOrganization(c, q.organizationId)) return { items: [], total: 0 };
+    if (q.organizationId && !canSeeOrganization(c, q.organizationId)) return { items: [], total: 0, names: new Map() };
     await this.d.store.flush();
     const filter = {
       ...(q.userId ? { userId: q.userId } : {}),
       ...(organizationId ? { organizationId } : {}),
+      ...(q.search?.trim() ? { search: q.search.trim() } : {}),
       openOnly: q.activeOnly,
+      ...(q.activeOnly ? this.surelyEndedCutoffs() : {}),
     };
     const rows = await this.d.store.listSessions({ ...filter, limit: q.limit, offset: q.offset });
     const items = rows.map((s) => this.judge(s)).filter((s) => !q.activeOnly || s.verdict.active);
-    return { items, total: await this.d.store.countSessions(filter) };
+    return { items, total: await this.d.store.countSessions(filter), names: q.withNames ? await this.subjectNames(items) : new Map() };
+  }
+
+  /**
+   * Sessions created or last used before these times have ended under every policy in force
+   * (with a minute's margin for use other nodes have not written yet), so lists of active
+   * sessions leave them out in storage and their totals stay close to what they show.
+   */
+  private surelyEndedCutoffs(): { createdAfterMs: number; activeAfterMs?: number } {
+    const cut = sweepCutoffs(this.d.policies.allEffective(), this.d.clock.nowMs(), 60);
+    return { createdAfterMs: cut.createdBeforeMs, ...(cut.idleSinceBeforeMs === null ? {} : { activeAfterMs: cut.idleSinceBeforeMs }) };
+  }
+
+  /** Login names of the users and names of the credentials the sessions belong to, by subject id (a list shows who, not only an id). */
+  private async subjectNames(items: readonly SessionInfo[]): Promise<Map<string, string>> {
+    const names = new Map<string, string>();
+    const subjects = new Map(items.map((i) => [i.record.subjectId, i.record.subjectType]));
+    await Promise.all(
+      [...subjects].map(async ([id, type]) => {
+        const name = type === 'user' ? (await this.d.store.getUser(id))?.loginName : (await this.d.store.getCredential(id))?.name;
+        if (name !== undefined) names.set(id, name);
+      }),
+    );
+    return names;
   }
 
   /** Ends one session (admin). Ending an ended session is a no-op. */
@@ -252,6 +304,40 @@ export class SessionService {
     }
     const { record } = info;
     return this.revokeAllOfSubject(record.subjectId, `session:${record.id}`, record.id);
+  }
+
+  /**
+   * Token rotation by its holder: the active session gets a new 256-bit token and the old one is
+   * inactive at once (every cache forgets it with the write). Same session id and creation time,
+   * so the absolute lifetime does not restart; counts as use. Inactive or unknown: unauthenticated.
+   */
+  async rotateToken(token: string, client?: ClientInfo): Promise<{ session: SessionInfo; token: string }> {
+    const info = await this.introspect(token, client);
+    if (!('record' in info) || !info.verdict.active) throw new DomainError('unauthenticated', 'the session token is not active');
+    const { record } = info;
+    const next = this.d.ids.newSecret();
+    const tokenHash = hashSecret(next);
+    const now = this.d.clock.nowMs();
+    const policy = this.d.policies.effective(record.organizationId);
+    const rotated = await this.d.store.transaction(async (tx) => {
+      // Read under the subject's lock (PostgreSQL): two rotations of one token on any nodes are
+      // serialized, and the second finds the hash changed, so exactly one new token is handed out.
+      const current = (await tx.listOpenSessionsOfSubject(record.subjectId)).find((s) => s.id === record.id);
+      if (!current || !sameHash(current.tokenHash, record.tokenHash)) return false;
+      await tx.updateSession(record.id, { tokenHash });
+      await tx.appendEvent({
+        aggregateType: 'session',
+        aggregateId: record.id,
+        type: 'session.token_rotated',
+        actor: `session:${record.id}`,
+        organizationId: record.organizationId,
+        atMs: now,
+        data: { ip: policy.trackLocation ? (client?.ip ?? null) : null },
+      });
+      return true;
+    });
+    if (!rotated) throw new DomainError('unauthenticated', 'the session token is not active');
+    return { session: this.judge({ ...record, tokenHash }), token: next };
   }
 
   /** Ends all sessions of a user (admin). Returns how many were ended. */

@@ -17,11 +17,13 @@ import type { App } from '../surfaces/native/types.js';
 import { createZitadelRpcHandler, httpStatusOfCode, RPC_PATHS, SERVICE_PREFIX, zitadelRest } from '../surfaces/zitadel/index.js';
 import { zitadelRestErrorHandler } from '../surfaces/zitadel/rest.js';
 import { clientErrorHandler } from './client-error.js';
+import { loadConsoleAssets, serveConsole } from './console-assets.js';
 import { createFastIntrospect } from './fast-introspect.js';
 import { createDualServer, type DualServer } from './listener.js';
 import type { Metrics } from './metrics.js';
 import { addEdgeRateLimits, createRateLimits, NO_RATE_LIMITS, type RateLimits } from './rate-limits.js';
 import { observeRpc, REQUEST_ID } from './rpc-observe.js';
+import type { Tracing } from './tracing.js';
 import { utf8Body } from './utf8-body.js';
 import { typeboxValidatorCompiler } from './validation.js';
 
@@ -53,6 +55,8 @@ export async function buildHttp(o: {
   logger: Logger;
   metrics: Metrics;
   version: string;
+  /** OpenTelemetry traces, when on (src/server/tracing.ts). */
+  tracing?: Tracing | null;
   defaultAuth?: AuthContext | null;
 }): Promise<HttpApp> {
   // Rate limits (src/server/rate-limits.ts): counted in Redis for all nodes together with PostgreSQL
@@ -92,7 +96,14 @@ export async function buildHttp(o: {
     const serve = (req: IncomingMessage, res: ServerResponse) => {
       if (!fast(req, res) && !zitadelRpc(req, res)) h(req, res);
     };
-    dual = createDualServer(serve as never, { maxHeaderSize: 16_384, headersTimeoutMs: 10_000 });
+    // With tracing on, a span around every request of every path; off, `serve` itself, unchanged.
+    const traced = o.tracing?.serve(serve as never, {
+      posts: ['/v1/sessions/introspect'],
+      rpcPrefix: SERVICE_PREFIX,
+      rpcPaths: RPC_PATHS,
+      httpStatusOfGrpc: (code) => httpStatusOfCode[code as keyof typeof httpStatusOfCode],
+    });
+    dual = createDualServer((traced ?? serve) as never, { maxHeaderSize: 16_384, headersTimeoutMs: 10_000 });
     return dual.server;
   };
   const app = Fastify({
@@ -115,6 +126,8 @@ export async function buildHttp(o: {
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
   app.setValidatorCompiler(typeboxValidatorCompiler as never);
+  // First of the root hooks, so the span has its route name before any other hook runs.
+  o.tracing?.instrument(app);
   app.decorateRequest('auth', null);
   app.addHook('onClose', async () => closeLimits());
 
@@ -161,7 +174,19 @@ export async function buildHttp(o: {
   // Before any surface, so it runs ahead of their own hooks; an error it throws is shaped by the route's surface.
   addEdgeRateLimits(app, { core: o.core, limits });
 
-  await app.register(async (v1) => nativeApi(v1 as App, { core: o.core, defaultAuth: o.defaultAuth ?? null, rateLimits: limits }), { prefix: '/v1' });
+  const consoleOn = o.config.console && !o.defaultAuth;
+  await app.register(
+    async (v1) =>
+      nativeApi(v1 as App, {
+        core: o.core,
+        defaultAuth: o.defaultAuth ?? null,
+        rateLimits: limits,
+        recentSignIns: o.metrics.recentSignIns,
+        consoleCookie: consoleOn ? { secure: o.config.consoleCookieSecure } : null,
+      }),
+    { prefix: '/v1' },
+  );
+  if (consoleOn) serveConsole(app, loadConsoleAssets());
   await app.register(
     async (lk) =>
       lookerApi(lk as App, {

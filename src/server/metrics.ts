@@ -3,6 +3,7 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 import { DomainError } from '../core/errors.js';
 import type { CoreObserver, SignInFlow, Store } from '../core/ports.js';
 import type { StoreInstruments } from '../storage/instrumented.js';
+import { RecentSignIns } from './recent-sign-ins.js';
 
 /** The surface each sign-in flow of the core serves (one each). */
 const surfaceOf: Record<SignInFlow, string> = { password: 'native', client_secret: 'looker', session_check: 'zitadel' };
@@ -78,9 +79,13 @@ export function createMetrics(o: { openSessionsTtlMs?: number } = {}) {
   });
   const swept = new Counter({ name: 'sessiond_sessions_swept_total', help: 'Ended sessions deleted by the sweep', registers: [registry] });
 
+  const recentSignIns = new RecentSignIns();
   const countedTimeEnds = new LRUCache<string, true>({ max: TIME_ENDS_REMEMBERED });
   const observer: CoreObserver = {
-    signIn: (flow, result) => signIns.inc({ surface: surfaceOf[flow], result }),
+    signIn: (flow, result) => {
+      signIns.inc({ surface: surfaceOf[flow], result });
+      recentSignIns.record(result, Date.now());
+    },
     timeEnded: (reason, sessionId) => {
       if (countedTimeEnds.has(sessionId)) return;
       countedTimeEnds.set(sessionId, true);
@@ -139,7 +144,7 @@ export function createMetrics(o: { openSessionsTtlMs?: number } = {}) {
     cacheHitRatio.set(lookups > 0 ? cache.hits / lookups : 0);
   }
 
-  return { registry, requests, latency, signIns, sessionsEnded, openSessions, sessionCache, swept, observer, storeInstruments, refresh };
+  return { registry, requests, latency, signIns, sessionsEnded, openSessions, sessionCache, swept, observer, storeInstruments, refresh, recentSignIns };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -9,6 +9,11 @@ export interface StoreInstruments {
   ended(reason: StoredEndReason, count: number): void;
 }
 
+/** Spans around store calls (tracing on, src/server/tracing.ts): `start` returns the span's end, or null outside a traced request. */
+export interface StoreSpans {
+  start(op: string): ((error: unknown) => void) | null;
+}
+
 /** Every asynchronous call of the port: each is timed (a transaction as one call); optional ones when the store has them. */
 const TIMED = [
   'getOrganization',
@@ -39,6 +44,7 @@ const TIMED = [
   'listOpenSessionsOfSubject',
   'listSessions',
   'countSessions',
+  'scanSessions',
   'updateSession',
   'appendEvent',
   'lastEventOf',
@@ -77,14 +83,15 @@ void portCovered;
 
 /**
  * The store with every round trip timed at the port boundary (one wrapper, not code in each
- * method) and the sessions it ends counted once committed. A transaction is timed as a whole;
- * its `endSessions` calls count only for the attempt that committed (PostgreSQL retries).
+ * method), each in a span of its own when `spans` is given (tracing on), and the sessions it ends
+ * counted once committed. A transaction is timed as a whole; its `endSessions` calls count only
+ * for the attempt that committed (PostgreSQL retries).
  */
-export function instrumentStore(inner: Store, m: StoreInstruments): Store {
+export function instrumentStore(inner: Store, m: StoreInstruments, spans: StoreSpans | null = null): Store {
   const out: Record<string, unknown> = {};
   const timed = <A extends unknown[], R>(op: string, call: (...a: A) => Promise<R>) => {
     const done = m.timer(op);
-    return async (...a: A): Promise<R> => {
+    const measured = async (...a: A): Promise<R> => {
       const started = performance.now();
       try {
         const result = await call(...a);
@@ -92,6 +99,19 @@ export function instrumentStore(inner: Store, m: StoreInstruments): Store {
         return result;
       } catch (e) {
         done((performance.now() - started) / 1000, e);
+        throw e;
+      }
+    };
+    // Chosen once, here: without tracing a call costs exactly what it did before.
+    if (!spans) return measured;
+    return async (...a: A): Promise<R> => {
+      const end = spans.start(op);
+      try {
+        const result = await measured(...a);
+        end?.(undefined);
+        return result;
+      } catch (e) {
+        end?.(e);
         throw e;
       }
     };

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { SessionRecord } from '../core/ports.js';
+import type { SessionRecord, SessionUse } from '../core/ports.js';
 import type { Activity } from './activity-buffer.js';
 import { createRedisClient } from './redis-client.js';
 
@@ -263,7 +263,7 @@ export class RedisSessionTier {
   }
 
   /** The sessions with the newest use recorded in Redis applied (unchanged when Redis does not answer). */
-  async withRecordedUse<S extends SessionRecord>(sessions: S[]): Promise<S[]> {
+  async withRecordedUse<S extends SessionUse>(sessions: S[]): Promise<S[]> {
     if (sessions.length === 0 || !this.healthy) return sessions;
     try {
       const p = this.r.pipeline();
@@ -303,7 +303,7 @@ function decode(value: string, tokenHash: string): SessionRecord | undefined {
 }
 
 /** Applies a use recorded in Redis; never moves last use backwards. */
-function withUse<S extends SessionRecord>(s: S, usedAt: Nullable, usedIp: Nullable): S {
+function withUse<S extends SessionUse>(s: S, usedAt: Nullable, usedIp: Nullable): S {
   const t = usedAt === null ? Number.NaN : Number(usedAt);
   return t > s.lastActiveAtMs ? { ...s, lastActiveAtMs: t, lastIp: usedIp ?? s.lastIp } : s;
 }

@@ -2,7 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { type Kysely, type Selectable, sql, type Transaction, type Updateable } from 'kysely';
 import { DomainError } from '../core/errors.js';
 import type { Policy, PolicyPatch, Role } from '../core/policy.js';
-import type { Credential, EventQuery, EventRecord, NewEvent, Organization, SessionQuery, SessionRecord, StoreTx, User } from '../core/ports.js';
+import type {
+  Credential,
+  EventQuery,
+  EventRecord,
+  NewEvent,
+  Organization,
+  SessionQuery,
+  SessionRecord,
+  SessionScan,
+  SessionScanRow,
+  StoreTx,
+  User,
+} from '../core/ports.js';
 import type { StoredEndReason } from '../core/session-rules.js';
 import type { CredentialsTable, Database, EventsTable, SessionsTable, UsersTable } from './schema.js';
 
@@ -247,12 +259,55 @@ export class SqlRepo implements StoreTx {
       .execute();
     return rows.map(toSession);
   }
-  private sessionFilter(q: Omit<SessionQuery, 'limit' | 'offset'>) {
+  private sessionFilter(q: { userId?: string; organizationId?: string; openOnly?: boolean; search?: string; createdAfterMs?: number; activeAfterMs?: number }) {
     let s = this.db.selectFrom('sessions');
     if (q.userId) s = s.where('subject_id', '=', q.userId);
     if (q.organizationId) s = s.where('organization_id', '=', q.organizationId);
     if (q.openOnly) s = s.where('ended_at_ms', 'is', null);
+    if (q.createdAfterMs !== undefined) s = s.where('created_at_ms', '>=', q.createdAfterMs);
+    if (q.activeAfterMs !== undefined) s = s.where('last_active_at_ms', '>=', q.activeAfterMs);
+    if (q.search) {
+      const text = q.search.toLowerCase();
+      const prefix = `${escapeLike(q.search)}%`;
+      const part = `%${escapeLike(text)}%`;
+      const login = `%${escapeLike(loginKey(q.search))}%`;
+      s = s.where(
+        sql<boolean>`(id = ${q.search} or subject_id = ${q.search} or ip like ${prefix} escape '\\' or last_ip like ${prefix} escape '\\'
+          or lower(user_agent) like ${part} escape '\\' or lower(country) like ${part} escape '\\' or lower(city) like ${part} escape '\\'
+          or subject_id in (select id from users where login_key like ${login} escape '\\'))`,
+      );
+    }
     return s;
+  }
+  async scanSessions(q: SessionScan): Promise<SessionScanRow[]> {
+    let s = this.db
+      .selectFrom('sessions')
+      .select([
+        'id',
+        'subject_type',
+        'subject_id',
+        'organization_id',
+        'created_at_ms',
+        'last_active_at_ms',
+        'expires_at_ms',
+        'ended_at_ms',
+        'end_reason',
+        'last_ip',
+      ]);
+    if (q.afterId !== null) s = s.where('id', '>', q.afterId);
+    const rows = await s.orderBy('id').limit(q.limit).execute();
+    return rows.map((r) => ({
+      id: r.id,
+      subjectType: r.subject_type as SessionScanRow['subjectType'],
+      subjectId: r.subject_id,
+      organizationId: r.organization_id,
+      createdAtMs: Number(r.created_at_ms),
+      lastActiveAtMs: Number(r.last_active_at_ms),
+      expiresAtMs: r.expires_at_ms === null ? null : Number(r.expires_at_ms),
+      endedAtMs: r.ended_at_ms === null ? null : Number(r.ended_at_ms),
+      endReason: r.end_reason as SessionScanRow['endReason'],
+      lastIp: r.last_ip,
+    }));
   }
   async listSessions(q: SessionQuery) {
     const rows = await this.sessionFilter(q).selectAll().orderBy('created_at_ms', 'desc').orderBy('id', 'desc').limit(q.limit).offset(q.offset).execute();

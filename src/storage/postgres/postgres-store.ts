@@ -1,7 +1,7 @@
 import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { DomainError } from '../../core/errors.js';
-import type { EventQuery, EventRecord, NewEvent, SessionRecord, Store, StoreTx } from '../../core/ports.js';
+import type { EventQuery, EventRecord, NewEvent, SessionRecord, SessionUse, Store, StoreTx } from '../../core/ports.js';
 import { type Activity, ActivityBuffer } from '../activity-buffer.js';
 import { migrate } from '../migrations.js';
 import type { RedisBus } from '../redis-bus.js';
@@ -586,13 +586,18 @@ export class PostgresStore extends SqlRepo implements Store {
     return this.shared ? this.shared.withRecordedUse(rows) : rows;
   }
 
+  override async scanSessions(q: Parameters<SqlRepo['scanSessions']>[0]) {
+    const rows = await super.scanSessions(q);
+    return this.shared ? this.shared.withRecordedUse(rows) : rows;
+  }
+
   override async listOpenSessionsOfSubject(subjectId: string) {
     const rows = await super.listOpenSessionsOfSubject(subjectId);
     return this.shared ? this.shared.withRecordedUse(rows) : rows;
   }
 
   /** Pending use recorded on this node (other nodes' pending use reaches PostgreSQL within their flush interval). */
-  withPendingActivity(s: SessionRecord): SessionRecord {
+  withPendingActivity<S extends SessionUse>(s: S): S {
     return this.activity.overlay(s);
   }
 

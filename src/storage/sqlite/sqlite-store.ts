@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { CompiledQuery, type DatabaseConnection, Kysely, SqliteDialect, type SqliteDialectConfig, SqliteDriver } from 'kysely';
-import type { EventRecord, NewEvent, SessionRecord, Store, StoreTx } from '../../core/ports.js';
+import type { EventRecord, NewEvent, SessionRecord, SessionUse, Store, StoreTx } from '../../core/ports.js';
 import { type Activity, ActivityBuffer } from '../activity-buffer.js';
 import { migrate } from '../migrations.js';
 import type { Database as Schema, SessionsTable } from '../schema.js';
@@ -249,7 +249,7 @@ export class SqliteStore extends SqlRepo implements Store {
     return s ? this.withPendingActivity(s) : undefined;
   }
 
-  withPendingActivity(s: SessionRecord): SessionRecord {
+  withPendingActivity<S extends SessionUse>(s: S): S {
     return this.activity.overlay(s);
   }
 

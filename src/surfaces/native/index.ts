@@ -3,6 +3,7 @@ import type { AuthContext } from '../../core/auth.js';
 import { authenticate } from '../../server/auth.js';
 import { sendError, toWireError, type WireError } from '../../server/errors.js';
 import { adminRoutes } from './admin-routes.js';
+import { consoleAuth, consoleRoutes } from './console-routes.js';
 import { sessionRoutes } from './session-routes.js';
 import type { App, SurfaceDeps } from './types.js';
 import { userRoutes } from './user-routes.js';
@@ -31,7 +32,9 @@ export async function nativeApi(app: App, deps: SurfaceDeps) {
   // body type gets 415 unsupported_media_type (this plugin's scope only; other surfaces keep theirs).
   app.removeContentTypeParser('text/plain');
   app.addHook('preHandler', async (req) => {
-    req.auth = (await authenticate(deps.core, req)) ?? deps.defaultAuth ?? null;
+    const cookie = deps.consoleCookie;
+    req.auth =
+      (await authenticate(deps.core, req)) ?? (cookie && !isConsoleSignIn(req) ? await consoleAuth(req, deps, cookie) : null) ?? deps.defaultAuth ?? null;
   });
   app.setErrorHandler(nativeErrorHandler);
   app.setNotFoundHandler((req, reply) => {
@@ -41,4 +44,8 @@ export async function nativeApi(app: App, deps: SurfaceDeps) {
   sessionRoutes(app, deps);
   userRoutes(app, deps);
   adminRoutes(app, deps);
+  if (deps.consoleCookie) consoleRoutes(app, deps, deps.consoleCookie);
 }
+
+/** Signing in to the console must work whatever stale cookie the browser still holds. */
+const isConsoleSignIn = (req: FastifyRequest) => req.method === 'POST' && req.routeOptions.url === '/v1/console/session';

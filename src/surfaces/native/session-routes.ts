@@ -3,7 +3,7 @@ import { DEFAULT_ORGANIZATION_ID } from '../../core/auth.js';
 import { LoginNameSchema } from '../../core/users.js';
 import { accountKey, limitSignIn } from '../../server/rate-limits.js';
 import type { App, SurfaceDeps } from './types.js';
-import { IdParam, Introspection, introspectionAnswer, Paging, pageOf, SessionView, sessionView, TokenBody } from './views.js';
+import { IdParam, Introspection, introspectionAnswer, listedSessionView, Paging, pageOf, SessionView, sessionView, TokenBody } from './views.js';
 
 const SignIn = Type.Object(
   {
@@ -14,6 +14,9 @@ const SignIn = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** A session with its new token (sign-in, token rotation). */
+const SignedIn = Type.Object({ session: SessionView, token: Type.String({ description: '256-bit opaque token, shown once.' }) });
 
 /** Sign-in, validation and revocation of sessions. */
 export function sessionRoutes(app: App, { core, rateLimits }: SurfaceDeps) {
@@ -31,7 +34,7 @@ export function sessionRoutes(app: App, { core, rateLimits }: SurfaceDeps) {
           "Wrong login name, wrong password and a locked account (even with the right password; see the policy's maxFailedPasswordAttempts) give the same 401 after the same work. Too many attempts from one client IP or against one login name: 429 with Retry-After.",
         tags: ['sessions'],
         body: SignIn,
-        response: { 201: Type.Object({ session: SessionView, token: Type.String({ description: '256-bit opaque token, shown once.' }) }) },
+        response: { 201: SignedIn },
       },
     },
     async (req, reply) => {
@@ -64,6 +67,24 @@ export function sessionRoutes(app: App, { core, rateLimits }: SurfaceDeps) {
     async (req, reply) => {
       await core.sessions.revokeByToken(req.body.token);
       return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/sessions/rotate',
+    {
+      schema: {
+        summary: 'Rotate the session token: exchange an active token for a new one (same session)',
+        description:
+          'The old token is inactive at once, on every node. The session keeps its id and creation time, so its absolute lifetime does not restart; counts as use. An inactive or unknown token: 401 unauthenticated.',
+        tags: ['sessions'],
+        body: TokenBody,
+        response: { 200: SignedIn },
+      },
+    },
+    async (req) => {
+      const { session, token } = await core.sessions.rotateToken(req.body.token, client(req));
+      return { session: sessionView(session), token };
     },
   );
 
@@ -107,6 +128,12 @@ export function sessionRoutes(app: App, { core, rateLimits }: SurfaceDeps) {
             ...Paging.properties,
             userId: Type.Optional(Type.String({ maxLength: 128 })),
             organizationId: Type.Optional(Type.String({ maxLength: 64 })),
+            search: Type.Optional(
+              Type.String({
+                maxLength: 200,
+                description: 'Session or user id (exact), login name (part), IP (prefix), user agent, country or city (part); case-insensitive.',
+              }),
+            ),
             active: Type.Optional(Type.Boolean({ default: true, description: 'Only sessions active under the current policy.' })),
           },
           { additionalProperties: false },
@@ -116,8 +143,8 @@ export function sessionRoutes(app: App, { core, rateLimits }: SurfaceDeps) {
     },
     async (req) => {
       const q = req.query;
-      const r = await core.sessions.list(req.auth, { ...q, activeOnly: q.active ?? true });
-      return { items: r.items.map(sessionView), total: r.total, limit: q.limit, offset: q.offset };
+      const r = await core.sessions.list(req.auth, { ...q, activeOnly: q.active ?? true, withNames: true });
+      return { items: r.items.map(listedSessionView(r.names)), total: r.total, limit: q.limit, offset: q.offset };
     },
   );
 

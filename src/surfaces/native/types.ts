@@ -3,6 +3,8 @@ import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, Raw
 import type { AuthContext } from '../../core/auth.js';
 import type { Core } from '../../core/index.js';
 import type { RateLimits } from '../../server/rate-limits.js';
+import type { RecentSignIns } from '../../server/recent-sign-ins.js';
+import type { ConsoleCookie } from './console-routes.js';
 
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -15,4 +17,8 @@ export interface SurfaceDeps {
   defaultAuth?: AuthContext | null;
   /** The limits a surface applies itself (per account at sign-in); the edge applies the rest. */
   rateLimits?: RateLimits | null;
+  /** This node's recent sign-in attempts (the console's overview). */
+  recentSignIns?: RecentSignIns | null;
+  /** The admin console's cookie; null: the console is off (its /v1 routes too). */
+  consoleCookie?: ConsoleCookie | null;
 }

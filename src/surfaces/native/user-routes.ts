@@ -2,7 +2,7 @@ import Type from 'typebox';
 import type { User } from '../../core/ports.js';
 import { NewUserSchema, PasswordSchema, RoleSchema } from '../../core/users.js';
 import type { App, SurfaceDeps } from './types.js';
-import { IdParam, Paging, pageOf, SessionView, sessionView, UserView, userView } from './views.js';
+import { IdParam, listedSessionView, Paging, pageOf, SessionView, UserView, userView } from './views.js';
 
 /** Users and their sessions. */
 export function userRoutes(app: App, { core }: SurfaceDeps) {
@@ -105,8 +105,8 @@ export function userRoutes(app: App, { core }: SurfaceDeps) {
     },
     async (req) => {
       const u = await core.users.get(req.auth, req.params.id);
-      const r = await core.sessions.list(req.auth, { ...req.query, userId: u.id, activeOnly: req.query.active ?? true });
-      return { items: r.items.map(sessionView), total: r.total, limit: req.query.limit, offset: req.query.offset };
+      const r = await core.sessions.list(req.auth, { ...req.query, userId: u.id, activeOnly: req.query.active ?? true, withNames: true });
+      return { items: r.items.map(listedSessionView(r.names)), total: r.total, limit: req.query.limit, offset: req.query.offset };
     },
   );
 

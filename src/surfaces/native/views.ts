@@ -5,6 +5,7 @@ import { PolicyPatchSchema, PolicySchema } from '../../core/policy.js';
 import type { Credential, EventRecord, Organization, User } from '../../core/ports.js';
 import type { IntrospectResult, SessionInfo } from '../../core/sessions.js';
 import { isoTime } from '../shared/iso-time.js';
+import { describeUserAgent } from '../shared/user-agent.js';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Time = Type.String({ format: 'date-time' });
@@ -17,6 +18,13 @@ export const SessionView = Type.Object(
     subjectType: Type.Union([Type.Literal('user'), Type.Literal('credential')]),
     userId: Nullable(Type.String()),
     credentialId: Nullable(Type.String()),
+    subjectName: Type.Optional(Nullable(Type.String({ description: "In lists: the user's login name or the credential's name (null when deleted)." }))),
+    device: Type.Optional(
+      Type.Object(
+        { browser: Nullable(Type.String()), operatingSystem: Nullable(Type.String()), platform: Nullable(Type.String()) },
+        { description: 'In lists: the device, read from the user agent.' },
+      ),
+    ),
     organizationId: Type.String(),
     role: Type.String(),
     persistent: Type.Boolean(),
@@ -37,6 +45,13 @@ export const SessionView = Type.Object(
   },
   { title: 'Session' },
 );
+
+/** A session in a list, with the name of the user or credential it belongs to. */
+export const listedSessionView = (names: ReadonlyMap<string, string>) => (info: SessionInfo) => ({
+  ...sessionView(info),
+  subjectName: names.get(info.record.subjectId) ?? null,
+  device: describeUserAgent(info.record.userAgent),
+});
 
 export function sessionView(info: SessionInfo) {
   const { record: r, verdict: v } = info;

@@ -1,0 +1,19 @@
+import type { SessionScanRow, Store } from './ports.js';
+
+const PAGE = 1_000;
+
+/**
+ * Every session without a stored end (of one organization, or all), page by page in id order,
+ * with this node's not-yet-written use applied. Written use is flushed first, so idle judgements
+ * see the latest activity. Cost per page does not grow with its position (keyset paging).
+ */
+export async function* openSessions(store: Store, organizationId: string | null): AsyncGenerator<SessionScanRow[]> {
+  await store.flush();
+  for (let afterId: string | null = null; ; ) {
+    const page = await store.scanSessions({ afterId, limit: PAGE });
+    const open = page.filter((s) => s.endedAtMs === null && (organizationId === null || s.organizationId === organizationId));
+    if (open.length > 0) yield open.map((s) => store.withPendingActivity(s));
+    if (page.length < PAGE) return;
+    afterId = (page.at(-1) as SessionScanRow).id;
+  }
+}
