@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import pino, { type Logger } from 'pino';
 import { createArgon2Hasher } from './adapters/argon2-hasher.js';
 import type { Config } from './config/config.js';
@@ -52,7 +53,14 @@ export async function createApp(config: Config, o: AppOptions = {}) {
   const store = instrumentStore(opened, metrics.storeInstruments, tracing?.storeSpans(config.databaseUrl ? 'postgresql' : 'sqlite') ?? null);
   let geo: GeoLocator | null = null;
   if (config.geoipDb) geo = await (await import('./adapters/geoip.js')).openGeoIp(config.geoipDb);
-  const hasher = o.hasher ?? (await createArgon2Hasher({ memoryKiB: config.argon2MemoryKiB, timeCost: config.argon2TimeCost, parallelism: 1 }));
+  // The CLI's local mode (bulk imports) validates nothing meanwhile: it may hash on every core.
+  const hashConcurrency = o.localAdmin && config.passwordHashConcurrency === 0 ? availableParallelism() : config.passwordHashConcurrency;
+  let hasher = o.hasher;
+  if (!hasher) {
+    const argon = await createArgon2Hasher({ memoryKiB: config.argon2MemoryKiB, timeCost: config.argon2TimeCost, parallelism: 1 }, hashConcurrency);
+    metrics.reportHashLoad(argon.load);
+    hasher = argon;
+  }
   const core: Core = createCore({
     store,
     clock: systemClock,

@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -10,6 +11,7 @@ import { exited, freePort, json, type ServerProcess, startServer } from './proce
 // in test-results/console/ (CI keeps them as artifacts). Needs /usr/bin/chromium (`.ci/run`
 // installs it); without it the file is skipped, except under CI, where that fails the run.
 
+const require = createRequire(import.meta.url);
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = join(process.cwd(), 'test-results', 'console');
 const PW = 'correct horse battery';
@@ -163,6 +165,28 @@ describe.skipIf(!haveChromium)('admin console in headless Chromium', () => {
     }
     await page.setViewportSize({ width: 1280, height: 860 });
   }, 30_000);
+
+  it('has no accessibility violations axe-core can find on any page (WCAG 2.1 A and AA)', async () => {
+    // axe is injected as a script, which the console's CSP rightly forbids: a second context of the
+    // same browser with the same cookie and CSP bypassed, for this check only.
+    const audit = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 860 } });
+    await audit.addCookies(await page.context().cookies());
+    const p = await audit.newPage();
+    try {
+      for (const hash of ['#/overview', '#/policy', '#/policy/acme', '#/sessions', '#/audit']) {
+        await p.goto(`${server.base}/console${hash}`);
+        await p.waitForSelector('main h1');
+        await p.waitForLoadState('networkidle');
+        await p.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+        const violations = (await p.evaluate(
+          "axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }).then((r) => r.violations.map((v) => `${v.id}: ${v.nodes.length} x ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`))",
+        )) as string[];
+        expect(violations, hash).toEqual([]);
+      }
+    } finally {
+      await audit.close();
+    }
+  }, 60_000);
 
   it('signs out: the console session ends and the cookie is gone', async () => {
     const me = (await page.evaluate(() => fetch('/v1/console/session', { headers: { 'x-sessiond-console': 'background' } }).then((r) => r.json()))) as {

@@ -243,6 +243,11 @@ describe('metrics of sign-ins, ended sessions, the store and the session cache',
       // Reused: a scrape right after does not count again.
       expect((await scrape(fresh))('sessiond_open_sessions')).toBe(1);
       expect(await fresh.app.store.countSessions({ openOnly: true })).toBe(2);
+      // The password hasher's load: nothing hashing between sign-ins, and both states reported.
+      const m = await scrape(fresh);
+      expect(m('sessiond_password_hashes', { state: 'running' })).toBe(0);
+      expect(m('sessiond_password_hashes', { state: 'waiting' })).toBe(0);
+      expect((await (await fetch(`${fresh.url}/metrics`)).text()).match(/^sessiond_password_hashes\{state="(running|waiting)"\}/gm)).toHaveLength(2);
     } finally {
       await fresh.close();
     }

@@ -90,6 +90,11 @@ const options = {
     Type.Integer({ minimum: 1024, maximum: 4_194_304, default: 19_456 }),
     'argon2id memory cost (OWASP: 19 MiB).',
   ),
+  passwordHashConcurrency: opt(
+    'SESSIOND_PASSWORD_HASH_CONCURRENCY',
+    Type.Integer({ minimum: 0, maximum: 256, default: 0 }),
+    "argon2id hashes computed at once (they run on libuv's thread pool, off the event loop); more wait their turn. 0 = the machine's cores minus one (at least 1), so password checks never take every core from validation.",
+  ),
   argon2TimeCost: opt('SESSIOND_ARGON2_TIME_COST', Type.Integer({ minimum: 1, maximum: 100, default: 2 }), 'argon2id iterations (OWASP: 2).'),
   shutdownTimeoutMs: opt(
     'SESSIOND_SHUTDOWN_TIMEOUT_MS',

@@ -47,6 +47,19 @@ export function createMetrics(o: { openSessionsTtlMs?: number } = {}) {
     help: 'Stored sessions without a recorded end (those past their lifetime or idle timeout count until the sweep deletes them: time-based ends are judged on use); counted at scrape time, at most every 5 s',
     registers: [registry],
   });
+  let hashLoad: (() => { running: number; waiting: number }) | null = null;
+  new Gauge({
+    name: 'sessiond_password_hashes',
+    help: 'argon2id password checks hashing now (running, at most SESSIOND_PASSWORD_HASH_CONCURRENCY) and waiting for their turn (waiting)',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    collect() {
+      const l = hashLoad?.();
+      if (!l) return;
+      this.set({ state: 'running' }, l.running);
+      this.set({ state: 'waiting' }, l.waiting);
+    },
+  });
   const sessionCache = new Gauge({
     name: 'sessiond_session_cache',
     help: 'The session cache of validation: entries in memory; since start, lookups answered from memory (hits) or not (misses); with PostgreSQL: reads by token hash (storageReads); with Redis: lookups Redis answered (redisHits) or missed (redisMisses), failed Redis commands (redisErrors)',
@@ -144,7 +157,25 @@ export function createMetrics(o: { openSessionsTtlMs?: number } = {}) {
     cacheHitRatio.set(lookups > 0 ? cache.hits / lookups : 0);
   }
 
-  return { registry, requests, latency, signIns, sessionsEnded, openSessions, sessionCache, swept, observer, storeInstruments, refresh, recentSignIns };
+  /** Where the password hasher's load is read at scrape time. */
+  const reportHashLoad = (fn: () => { running: number; waiting: number }) => {
+    hashLoad = fn;
+  };
+  return {
+    registry,
+    requests,
+    latency,
+    signIns,
+    sessionsEnded,
+    openSessions,
+    sessionCache,
+    swept,
+    observer,
+    storeInstruments,
+    refresh,
+    recentSignIns,
+    reportHashLoad,
+  };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
