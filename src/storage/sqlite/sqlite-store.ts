@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { CompiledQuery, type DatabaseConnection, Kysely, SqliteDialect, type SqliteDialectConfig, SqliteDriver } from 'kysely';
+import { DomainError } from '../../core/errors.js';
 import type { EventRecord, NewEvent, SessionRecord, SessionUse, Store, StoreTx } from '../../core/ports.js';
 import { type Activity, ActivityBuffer } from '../activity-buffer.js';
 import { migrate } from '../migrations.js';
@@ -145,6 +146,9 @@ export class SqliteStore extends SqlRepo implements Store {
     } catch (e) {
       // Rolled back: those ids were never committed and may be reused by another writer.
       for (const id of events) this.ownEventIds.delete(id);
+      // BEGIN IMMEDIATE and COMMIT run outside the repository's own error mapping: a write lock
+      // held past busy_timeout is storage being unavailable (503), not an internal error.
+      if (flavor.isUnavailable(e)) throw new DomainError('unavailable', 'storage is unavailable');
       throw e;
     } finally {
       this.worker?.leaveWriter();
