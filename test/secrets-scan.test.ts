@@ -14,7 +14,12 @@ import { exited, freePort, startServer } from './process-helpers.js';
 // bytes of each token. Hashes of secrets are stored on purpose; the secrets themselves never.
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON answers
-type Call = (method: string, path: string, body?: unknown, o?: { token?: string | null; form?: string }) => Promise<{ status: number; body: any }>;
+type Call = (
+  method: string,
+  path: string,
+  body?: unknown,
+  o?: { token?: string | null; form?: string },
+) => Promise<{ status: number; body: any; cookie: string | null }>;
 
 function caller(base: string): Call {
   return async (method, path, body, o = {}) => {
@@ -34,7 +39,7 @@ function caller(base: string): Call {
     try {
       parsed = JSON.parse(text);
     } catch {}
-    return { status: r.status, body: parsed };
+    return { status: r.status, body: parsed, cookie: r.headers.get('set-cookie') };
   };
 }
 
@@ -106,7 +111,13 @@ async function scenario(call: Call): Promise<string[]> {
   const t3 = await signIn('alice', pw2);
   ok(await call('PUT', `/v1/users/${alice.id}/password`, { password: pw3 }), 200);
   const t4 = await signIn('alice', pw3);
-  ok(await call('POST', '/v1/sessions/revoke', { token: t4 }, { token: null }), 204);
+  // A native token rotation: the old token and the new one must leave no trace either.
+  const t5 = keep(ok(await call('POST', '/v1/sessions/rotate', { token: t4 }, { token: null }), 200).token);
+  ok(await call('POST', '/v1/sessions/revoke', { token: t5 }, { token: null }), 204);
+  // The admin console: its session token travels only in a cookie.
+  const consoleSignIn = await call('POST', '/v1/console/session', { secret: BOOTSTRAP }, { token: null });
+  expect(consoleSignIn.status).toBe(200);
+  keep(/^__Host-sessiond-console=([^;]+)/.exec(consoleSignIn.cookie ?? '')?.[1]);
   expect(ok(await call('POST', '/v1/sessions/introspect', { token: t3 }, { token: null }), 200).active).toBe(false);
   return secrets;
 }
