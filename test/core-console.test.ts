@@ -119,6 +119,13 @@ describe('overview', () => {
 
     const o = await core.overview.sessions(systemContext, 3_600_000);
     expect(o).toMatchObject({ activeSessions: 3, activeUsers: 1, activeCredentialSessions: 1, ended: { expired: 1, idle_timeout: 1, revoked: 1, evicted: 0 } });
+    // Reused for 5 s (open consoles refresh it; each fresh one scans every session), then fresh.
+    const another = sessionRecord({ subjectId: 'u5', createdAtMs: now - 60_000, lastActiveAtMs: now });
+    await core.store.insertSession(another);
+    await core.sessions.revoke(systemContext, another.id);
+    expect((await core.overview.sessions(systemContext, 3_600_000)).ended.revoked).toBe(1);
+    clock.advanceSeconds(6);
+    expect((await core.overview.sessions(systemContext, 3_600_000)).ended.revoked).toBe(2);
     clock.advanceSeconds(2 * 3600);
     const later = await core.overview.sessions(systemContext, 3_600_000);
     expect(later.ended.revoked).toBe(0);

@@ -27,6 +27,8 @@ export interface SessionsOverview {
 }
 
 const EVENT_PAGE = 1_000;
+/** An overview is reused this long per scope: open consoles refresh it, and each asks for a scan of every session. */
+const REUSE_MS = 5_000;
 
 /**
  * The state of the sessions at a glance (the admin console's overview). Time-based ends are
@@ -34,10 +36,24 @@ const EVENT_PAGE = 1_000;
  * same rule as validation); revocations and evictions are counted from their events.
  */
 export class Overview {
+  private readonly recent = new Map<string, { atMs: number; windowMs: number; value: Promise<SessionsOverview> }>();
+
   constructor(private readonly d: { store: Store; clock: Clock; policies: PolicyService }) {}
 
-  async sessions(ctx: AuthContext | null, windowMs: number): Promise<SessionsOverview> {
+  /** The overview of the caller's scope; callers of one scope within REUSE_MS share one scan. */
+  sessions(ctx: AuthContext | null, windowMs: number): Promise<SessionsOverview> {
     const c = requirePermission(ctx, 'sessions:read');
+    const key = c.organizationId ?? '';
+    const nowMs = this.d.clock.nowMs();
+    const hit = this.recent.get(key);
+    if (hit && hit.windowMs === windowMs && nowMs - hit.atMs < REUSE_MS && nowMs >= hit.atMs) return hit.value;
+    const value = this.compute(c, windowMs);
+    this.recent.set(key, { atMs: nowMs, windowMs, value });
+    value.catch(() => this.recent.delete(key));
+    return value;
+  }
+
+  private async compute(c: AuthContext, windowMs: number): Promise<SessionsOverview> {
     const nowMs = this.d.clock.nowMs();
     const windowStartMs = nowMs - windowMs;
     const o: SessionsOverview = {
