@@ -1,57 +1,118 @@
-// How long the admin console's whole-store reads take (the impact preview and the overview scan
-// every open session): seeds N sessions into a fresh SQLite directory, starts sessiond, and times
-// POST /v1/policy/preview and GET /v1/overview (median of 3). Usage: node bench/console-scan.mjs [N]
+// How long the admin console's whole-store reads take (the impact preview and the overview judge
+// every open session): seeds N sessions, starts sessiond, and times POST /v1/policy/preview and
+// GET /v1/overview (median of 3; the overview is reused for 5 s, so its calls are 6 s apart).
+// Usage: node bench/console-scan.mjs [N] [--postgres]   (--postgres: PostgreSQL + Redis at
+// 127.0.0.1, a fresh database and key prefix, both dropped; override with BENCH_PG_URL, BENCH_REDIS_URL)
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { childProcesses, fmtInt, median, sessionInserter, startSessiond } from './lib.mjs';
+import { childProcesses, fmtInt, median, SEED_UA, sessionInserter, sleep, startSessiond } from './lib.mjs';
 
-const n = Number(process.argv[2] ?? 200_000);
+const n = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 200_000);
+const onPostgres = process.argv.includes('--postgres');
+const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const dataDir = mkdtempSync(join(tmpdir(), 'sessiond-console-scan-'));
 const token = randomBytes(32).toString('base64url');
-const { SqliteStore } = await import('../dist/storage/sqlite/sqlite-store.js');
-await (await SqliteStore.open({ dataDir, activityFlushMs: 1000 })).close();
-const { default: Database } = await import('better-sqlite3');
-const db = new Database(join(dataDir, 'sessiond.db'));
-db.pragma('synchronous = OFF');
-const insert = sessionInserter(db);
 const now = Date.now();
-db.transaction(() => {
-  for (let i = 0; i < n; i++) {
-    // last used between 0 and 20 minutes ago, so a 10-minute idle timeout ends about half
-    insert.run({ id: `s${i}`, hash: randomBytes(32).toString('hex'), subject: `u${i % 50_000}`, now: now - (i % 1200) * 1000, ip: '10.0.0.1' });
+// Last used between 0 and 20 minutes ago, so a 10-minute idle timeout ends about half.
+const row = (i) => ({ id: `s${i}`, hash: randomBytes(32).toString('hex'), subject: `u${i % 50_000}`, now: now - (i % 1200) * 1000, ip: '10.0.0.1' });
+const cleanup = [];
+const env = {};
+
+if (onPostgres) {
+  const { default: pg } = await import('pg');
+  const name = `sessiond_bench_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  cleanup.push(async () => {
+    const c = new pg.Client({ connectionString: PG_ADMIN_URL });
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await c.end();
+  });
+  const { PostgresStore } = await import('../dist/storage/postgres/postgres-store.js');
+  await (await PostgresStore.open({ url: url.href, poolSize: 2, activityFlushMs: 1000 })).close();
+  const db = new pg.Client({ connectionString: url.href });
+  await db.connect();
+  await db.query('SET synchronous_commit = off');
+  for (let from = 0; from < n; from += 10_000) {
+    const rows = Array.from({ length: Math.min(10_000, n - from) }, (_, k) => row(from + k));
+    await db.query(
+      `INSERT INTO sessions (id, token_hash, subject_type, subject_id, organization_id, role, persistent, created_at_ms, last_active_at_ms,
+         expires_at_ms, ended_at_ms, end_reason, ip, user_agent, country, city, last_ip, metadata)
+       SELECT id, h, 'user', sub, 'default', 'user', 0, t, t, NULL, NULL, NULL, ip, $5, NULL, NULL, ip, '{}'
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $6::text[]) AS x(id, h, sub, t, ip)`,
+      [rows.map((r) => r.id), rows.map((r) => r.hash), rows.map((r) => r.subject), rows.map((r) => r.now), SEED_UA, rows.map((r) => r.ip)],
+    );
   }
-})();
-db.close();
+  await db.query('ANALYZE sessions');
+  await db.end();
+  const prefix = `sessiond-bench-${randomBytes(4).toString('hex')}:`;
+  Object.assign(env, { SESSIOND_DATABASE_URL: url.href, SESSIOND_REDIS_URL: REDIS_URL, SESSIOND_REDIS_PREFIX: prefix });
+  cleanup.push(async () => {
+    const { Redis } = await import('ioredis');
+    const r = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    await r.connect();
+    for (let cursor = '0'; ; ) {
+      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      if (keys.length) await r.del(...keys);
+      cursor = next;
+      if (cursor === '0') break;
+    }
+    r.disconnect();
+  });
+} else {
+  const { SqliteStore } = await import('../dist/storage/sqlite/sqlite-store.js');
+  await (await SqliteStore.open({ dataDir, activityFlushMs: 1000 })).close();
+  const { default: Database } = await import('better-sqlite3');
+  const db = new Database(join(dataDir, 'sessiond.db'));
+  db.pragma('synchronous = OFF');
+  const insert = sessionInserter(db);
+  db.transaction(() => {
+    for (let i = 0; i < n; i++) insert.run(row(i));
+  })();
+  db.close();
+}
 
 const procs = childProcesses();
 const server = await startSessiond(procs, {
   dataDir,
   bootstrapToken: token,
   cpu: null,
+  env,
   nodeArgs: process.env.CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.CPU_PROF}`] : [],
 });
-const call = async (method, path, body) => {
-  const t0 = performance.now();
-  const r = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  const json = await r.json();
-  return { ms: performance.now() - t0, json };
-};
-const times = { preview: [], overview: [] };
-let last;
-for (let i = 0; i < 3; i++) {
-  const p = await call('POST', '/v1/policy/preview', { idleTimeoutSeconds: 600 });
-  times.preview.push(p.ms);
-  last = p.json;
-  times.overview.push((await call('GET', '/v1/overview')).ms);
+try {
+  const call = async (method, path, body) => {
+    const t0 = performance.now();
+    const r = await fetch(`${server.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    const json = await r.json();
+    return { ms: performance.now() - t0, json };
+  };
+  const times = { preview: [], overview: [] };
+  let last;
+  for (let i = 0; i < 3; i++) {
+    const p = await call('POST', '/v1/policy/preview', { idleTimeoutSeconds: 600 });
+    times.preview.push(p.ms);
+    last = p.json;
+    times.overview.push((await call('GET', '/v1/overview')).ms);
+    await sleep(6_000);
+  }
+  console.log(
+    `${fmtInt(n)} open sessions (${onPostgres ? 'PostgreSQL + Redis' : 'SQLite'}): preview ${median(times.preview).toFixed(0)} ms (${fmtInt(last.sessionsEnded)} would end), overview ${median(times.overview).toFixed(0)} ms`,
+  );
+} finally {
+  await procs.stop(server.child);
+  for (const f of cleanup) await f();
+  rmSync(dataDir, { recursive: true, force: true });
 }
-console.log(
-  `${fmtInt(n)} open sessions (SQLite): preview ${median(times.preview).toFixed(0)} ms (${fmtInt(last.sessionsEnded)} would end), overview ${median(times.overview).toFixed(0)} ms`,
-);
-await procs.stop(server.child);
-rmSync(dataDir, { recursive: true, force: true });
