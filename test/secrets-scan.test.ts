@@ -14,12 +14,8 @@ import { exited, freePort, startServer } from './process-helpers.js';
 // bytes of each token. Hashes of secrets are stored on purpose; the secrets themselves never.
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON answers
-type Call = (
-  method: string,
-  path: string,
-  body?: unknown,
-  o?: { token?: string | null; form?: string },
-) => Promise<{ status: number; body: any; cookie: string | null }>;
+type Answer = { status: number; body: any; cookie: string | null };
+type Call = (method: string, path: string, body?: unknown, o?: { token?: string | null; form?: string }) => Promise<Answer>;
 
 function caller(base: string): Call {
   return async (method, path, body, o = {}) => {
