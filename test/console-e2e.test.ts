@@ -166,27 +166,30 @@ describe.skipIf(!haveChromium)('admin console in headless Chromium', () => {
     await page.setViewportSize({ width: 1280, height: 860 });
   }, 30_000);
 
-  it('has no accessibility violations axe-core can find on any page (WCAG 2.1 A and AA)', async () => {
+  it('has no accessibility violations axe-core can find on any page (WCAG 2.1 A and AA), light and dark', async () => {
     // axe is injected as a script, which the console's CSP rightly forbids: a second context of the
     // same browser with the same cookie and CSP bypassed, for this check only.
-    const audit = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 860 } });
-    await audit.addCookies(await page.context().cookies());
-    const p = await audit.newPage();
-    try {
-      for (const hash of ['#/overview', '#/policy', '#/policy/acme', '#/sessions', '#/audit']) {
-        await p.goto(`${server.base}/console${hash}`);
-        await p.waitForSelector('main h1');
-        await p.waitForLoadState('networkidle');
-        await p.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-        const violations = (await p.evaluate(
-          "axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }).then((r) => r.violations.map((v) => v.id + ': ' + v.help + ' at ' + v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')))",
-        )) as string[];
-        expect(violations, hash).toEqual([]);
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const audit = await browser.newContext({ bypassCSP: true, colorScheme, viewport: { width: 1280, height: 860 } });
+      await audit.addCookies(await page.context().cookies());
+      const p = await audit.newPage();
+      try {
+        for (const hash of ['#/overview', '#/policy', '#/policy/acme', '#/sessions', '#/audit']) {
+          await p.goto(`${server.base}/console${hash}`);
+          await p.waitForSelector('main h1');
+          await p.waitForLoadState('networkidle');
+          await p.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+          const violations = (await p.evaluate(
+            "axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }).then((r) => r.violations.map((v) => v.id + ': ' + v.help + ' at ' + v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')))",
+          )) as string[];
+          expect(violations, `${hash} (${colorScheme})`).toEqual([]);
+          if (colorScheme === 'dark') await p.screenshot({ path: join(SHOTS, `11-dark-${hash.slice(2).replace('/', '-')}.png`), fullPage: true });
+        }
+      } finally {
+        await audit.close();
       }
-    } finally {
-      await audit.close();
     }
-  }, 60_000);
+  }, 90_000);
 
   it('signs out: the console session ends and the cookie is gone', async () => {
     const me = (await page.evaluate(() => fetch('/v1/console/session', { headers: { 'x-sessiond-console': 'background' } }).then((r) => r.json()))) as {
