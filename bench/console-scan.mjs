@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { childProcesses, fmtInt, median, SEED_UA, sessionInserter, sleep, startSessiond } from './lib.mjs';
+import { childProcesses, createBenchDatabase, dropRedisKeys, fmtInt, insertPostgresSessions, median, sessionInserter, sleep, startSessiond } from './lib.mjs';
 
 const n = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 200_000);
 const onPostgres = process.argv.includes('--postgres');
@@ -23,50 +23,22 @@ const env = {};
 
 if (onPostgres) {
   const { default: pg } = await import('pg');
-  const name = `sessiond_bench_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(PG_ADMIN_URL);
-  url.pathname = `/${name}`;
-  cleanup.push(async () => {
-    const c = new pg.Client({ connectionString: PG_ADMIN_URL });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await c.end();
-  });
-  const { PostgresStore } = await import('../dist/storage/postgres/postgres-store.js');
-  await (await PostgresStore.open({ url: url.href, poolSize: 2, activityFlushMs: 1000 })).close();
-  const db = new pg.Client({ connectionString: url.href });
+  const database = await createBenchDatabase(PG_ADMIN_URL);
+  cleanup.push(() => database.drop());
+  const db = new pg.Client({ connectionString: database.url });
   await db.connect();
   await db.query('SET synchronous_commit = off');
   for (let from = 0; from < n; from += 10_000) {
-    const rows = Array.from({ length: Math.min(10_000, n - from) }, (_, k) => row(from + k));
-    await db.query(
-      `INSERT INTO sessions (id, token_hash, subject_type, subject_id, organization_id, role, persistent, created_at_ms, last_active_at_ms,
-         expires_at_ms, ended_at_ms, end_reason, ip, user_agent, country, city, last_ip, metadata)
-       SELECT id, h, 'user', sub, 'default', 'user', 0, t, t, NULL, NULL, NULL, ip, $5, NULL, NULL, ip, '{}'
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $6::text[]) AS x(id, h, sub, t, ip)`,
-      [rows.map((r) => r.id), rows.map((r) => r.hash), rows.map((r) => r.subject), rows.map((r) => r.now), SEED_UA, rows.map((r) => r.ip)],
+    await insertPostgresSessions(
+      db,
+      Array.from({ length: Math.min(10_000, n - from) }, (_, k) => row(from + k)),
     );
   }
   await db.query('ANALYZE sessions');
   await db.end();
   const prefix = `sessiond-bench-${randomBytes(4).toString('hex')}:`;
-  Object.assign(env, { SESSIOND_DATABASE_URL: url.href, SESSIOND_REDIS_URL: REDIS_URL, SESSIOND_REDIS_PREFIX: prefix });
-  cleanup.push(async () => {
-    const { Redis } = await import('ioredis');
-    const r = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-    await r.connect();
-    for (let cursor = '0'; ; ) {
-      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      if (keys.length) await r.del(...keys);
-      cursor = next;
-      if (cursor === '0') break;
-    }
-    r.disconnect();
-  });
+  Object.assign(env, { SESSIOND_DATABASE_URL: database.url, SESSIOND_REDIS_URL: REDIS_URL, SESSIOND_REDIS_PREFIX: prefix });
+  cleanup.push(() => dropRedisKeys(REDIS_URL, prefix));
 } else {
   const { SqliteStore } = await import('../dist/storage/sqlite/sqlite-store.js');
   await (await SqliteStore.open({ dataDir, activityFlushMs: 1000 })).close();

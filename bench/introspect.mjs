@@ -7,10 +7,13 @@ import { parseArgs } from 'node:util';
 import {
   benchDir,
   childProcesses,
+  createBenchDatabase,
+  dropRedisKeys,
   fmtInt,
   fmtMs,
   fmtPct,
   INTROSPECT_PATH,
+  insertPostgresSessions,
   introspect,
   LOAD_CPU,
   median,
@@ -18,7 +21,6 @@ import {
   processName,
   rssKiB,
   runLoad as runLoadProcess,
-  SEED_UA,
   SERVER_CPU,
   sessionInserter,
   sleep,
@@ -216,37 +218,16 @@ function seedProgress() {
 /** PostgreSQL: a fresh database with the store's own migrations, rows inserted 10,000 per statement. */
 async function seedPostgres() {
   const { default: pg } = await import('pg');
-  const name = `sessiond_bench_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(PG_ADMIN_URL);
-  url.pathname = `/${name}`;
-  finalizers.push(async () => {
-    const c = new pg.Client({ connectionString: PG_ADMIN_URL });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await c.end();
-  });
-  const { PostgresStore } = await import('../dist/storage/postgres/postgres-store.js');
-  const store = await PostgresStore.open({ url: url.href, poolSize: 2, activityFlushMs: 1000 });
-  await store.close();
-
-  const db = new pg.Client({ connectionString: url.href });
+  const database = await createBenchDatabase(PG_ADMIN_URL);
+  finalizers.push(() => database.drop());
+  const db = new pg.Client({ connectionString: database.url });
   await db.connect();
   await db.query('SET synchronous_commit = off');
   const t0 = performance.now();
   const report = seedProgress();
   const gen = seedRows(10_000);
   for (const { to, rows } of gen.batches()) {
-    await db.query(
-      `INSERT INTO sessions (id, token_hash, subject_type, subject_id, organization_id, role, persistent, created_at_ms, last_active_at_ms,
-         expires_at_ms, ended_at_ms, end_reason, ip, user_agent, country, city, last_ip, metadata)
-       SELECT id, h, 'user', sub, 'default', 'user', 0, $4, $4, NULL, NULL, NULL, ip, $5, NULL, NULL, ip, '{}'
-       FROM unnest($1::text[], $2::text[], $3::text[], $6::text[]) AS t(id, h, sub, ip)`,
-      [rows.map((r) => r.id), rows.map((r) => r.hash), rows.map((r) => r.subject), rows[0].now, SEED_UA, rows.map((r) => r.ip)],
-    );
+    await insertPostgresSessions(db, rows);
     report(to);
   }
   await db.query('ANALYZE sessions');
@@ -254,27 +235,14 @@ async function seedPostgres() {
   await db.end();
   const seconds = (performance.now() - t0) / 1000;
   const redisPrefix = `sessiond-bench-${randomBytes(4).toString('hex')}:`;
-  finalizers.push(() => dropRedisKeys(redisPrefix));
+  finalizers.push(() => dropRedisKeys(REDIS_URL, redisPrefix));
   return {
     tokens: gen.tokens,
     seconds,
     dbBytes,
-    where: `PostgreSQL database ${name}, Redis prefix ${redisPrefix}`,
-    env: { SESSIOND_DATABASE_URL: url.href, SESSIOND_REDIS_URL: REDIS_URL, SESSIOND_REDIS_PREFIX: redisPrefix },
+    where: `PostgreSQL database ${database.name}, Redis prefix ${redisPrefix}`,
+    env: { SESSIOND_DATABASE_URL: database.url, SESSIOND_REDIS_URL: REDIS_URL, SESSIOND_REDIS_PREFIX: redisPrefix },
   };
-}
-
-async function dropRedisKeys(prefix) {
-  const { Redis } = await import('ioredis');
-  const r = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await r.connect();
-  let cursor = '0';
-  do {
-    const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await r.del(...keys);
-  } while (cursor !== '0');
-  r.disconnect();
 }
 
 async function seed(dataDir) {

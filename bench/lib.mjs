@@ -1,6 +1,7 @@
 // Helpers shared by the benchmarks: bench/introspect.mjs (introspection against a baseline),
 // bench/soak.mjs (mixed load over a minute) and bench/load.mjs (the load generator they spawn).
 import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -218,4 +219,59 @@ export function writeResults(name, json) {
     execFileSync(join(root, 'node_modules', '.bin', 'biome'), ['format', '--write', file], { stdio: 'ignore' });
   } catch {}
   return file;
+}
+
+/**
+ * A fresh PostgreSQL database on the server of `adminUrl`, with sessiond's own migrations applied;
+ * `url` names it, `drop()` removes it (closing other connections).
+ */
+export async function createBenchDatabase(adminUrl) {
+  const { default: pg } = await import('pg');
+  const name = `sessiond_bench_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const { PostgresStore } = await import('../dist/storage/postgres/postgres-store.js');
+  await (await PostgresStore.open({ url: url.href, poolSize: 2, activityFlushMs: 1000 })).close();
+  return {
+    name,
+    url: url.href,
+    async drop() {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+/**
+ * Inserts active sessions into a sessiond PostgreSQL database in one statement (what a sign-in
+ * writes, minus its event); rows as for `sessionInserter`: { id, hash, subject, now, ip }.
+ */
+export async function insertPostgresSessions(client, rows) {
+  await client.query(
+    `INSERT INTO sessions (id, token_hash, subject_type, subject_id, organization_id, role, persistent, created_at_ms, last_active_at_ms,
+       expires_at_ms, ended_at_ms, end_reason, ip, user_agent, country, city, last_ip, metadata)
+     SELECT id, h, 'user', sub, 'default', 'user', 0, t, t, NULL, NULL, NULL, ip, $5, NULL, NULL, ip, '{}'
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $6::text[]) AS x(id, h, sub, t, ip)`,
+    [rows.map((r) => r.id), rows.map((r) => r.hash), rows.map((r) => r.subject), rows.map((r) => r.now), SEED_UA, rows.map((r) => r.ip)],
+  );
+}
+
+/** Deletes every key under `prefix` from the Redis at `url`. */
+export async function dropRedisKeys(url, prefix) {
+  const { Redis } = await import('ioredis');
+  const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await r.connect();
+  let cursor = '0';
+  do {
+    const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) await r.del(...keys);
+  } while (cursor !== '0');
+  r.disconnect();
 }

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { createArgon2Hasher, defaultHashConcurrency, owaspArgon2 } from '../src/adapters/argon2-hasher.js';
+import { createArgon2Hasher, owaspArgon2 } from '../src/adapters/argon2-hasher.js';
 
 // The argon2id adapter: real hashes at OWASP's cost.
 
@@ -37,7 +37,13 @@ describe('argon2id hasher', () => {
     await three;
   });
 
-  it('defaults to every core but one', () => {
-    expect(defaultHashConcurrency()).toBe(Math.max(1, availableParallelism() - 1));
+  it('with concurrency 0 runs every core but one at once (at least 1)', async () => {
+    const h = await createArgon2Hasher(owaspArgon2, 0);
+    const stored = await h.hash('pw');
+    const checks = Array.from({ length: availableParallelism() + 1 }, () => h.verify(stored, 'pw'));
+    await new Promise((r) => setImmediate(r));
+    const running = Math.max(1, availableParallelism() - 1);
+    expect(h.load()).toEqual({ running, waiting: checks.length - running });
+    await Promise.all(checks);
   });
 });
