@@ -20,8 +20,10 @@ const POSTGRES_ONLY_FILES = ['test/multi-node.test.ts', 'test/redis-cache.test.t
 const BOTH_BACKENDS_FILES = [
   'test/cli.test.ts',
   'test/compat-cross-surface.test.ts',
+  'test/compat-ended-final.test.ts',
   'test/core-lifecycle.test.ts',
   'test/core-console.test.ts',
+  'test/core-ended-final.test.ts',
   'test/core-lockout.test.ts',
   'test/dynatrace.test.ts',
   'test/fast-introspect.test.ts',

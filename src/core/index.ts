@@ -27,8 +27,8 @@ export interface CoreDeps {
 /** Wires the core's services around the ports; no I/O of its own. */
 export function createCore(d: CoreDeps) {
   const ids = d.ids ?? randomIds;
-  const policies = new PolicyService(d.store, d.clock);
   const observer = d.observer;
+  const policies = new PolicyService(d.store, d.clock, observer);
   const passwords = new PasswordChecker({ store: d.store, clock: d.clock, hasher: d.hasher, policies });
   const sessions = new SessionService({ store: d.store, clock: d.clock, ids, passwords, policies, geo: d.geo ?? null, observer });
   const users = new UserService({

@@ -2,7 +2,8 @@ import { type AuthContext, requirePermission, targetOrganization } from './auth.
 import type { Clock } from './clock.js';
 import { DomainError } from './errors.js';
 import { applyPatch, defaultPolicy, effectivePolicy, type Policy, type PolicyPatch, parsePolicy, parsePolicyPatch, policyDiff } from './policy.js';
-import type { Store } from './ports.js';
+import { LooseningGuard, type PolicyScope } from './policy-loosening.js';
+import type { CoreObserver, Store, StoreTx } from './ports.js';
 
 /**
  * Holds the instance policy and organization overrides in memory (they are read on
@@ -16,10 +17,16 @@ export class PolicyService {
   /** Counts this node's writes to the in-memory policies (see `reload`). */
   private localWrites = 0;
 
+  /** Stores the time ends a looser policy would undo, before it takes effect (ended is final). */
+  private readonly loosening: LooseningGuard;
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-  ) {}
+    observer?: CoreObserver,
+  ) {
+    this.loosening = new LooseningGuard({ store, clock, observer });
+  }
 
   /**
    * Loads the stored policies, storing the defaults on first start. A write on this node that
@@ -119,6 +126,8 @@ export class PolicyService {
    * for the transaction's length, so two nodes' changes to different fields are both kept).
    */
   private async writeInstance(ctx: AuthContext, change: (current: Policy) => Policy): Promise<Policy> {
+    const before = this.instance;
+    const bulk = await this.loosening.endBefore(instanceScopes(before, change(before), this.overrides), ctx.actor);
     let result = this.instance;
     await this.store.transaction(async (tx) => {
       const stored = await tx.getInstancePolicy();
@@ -127,6 +136,9 @@ export class PolicyService {
       result = next;
       const changes = policyDiff(current, next);
       if (Object.keys(changes).length === 0) return;
+      const overrides = await overridesIn(tx);
+      const judgedAlike = samePolicy(current, before) && sameOverrides(overrides, this.overrides);
+      await this.loosening.endInChange(tx, instanceScopes(current, next, overrides), ctx.actor, judgedAlike ? bulk.atMs : undefined);
       await tx.putInstancePolicy(next);
       await tx.appendEvent({
         aggregateType: 'policy',
@@ -166,12 +178,20 @@ export class PolicyService {
 
   /** Like writeInstance: the stored override is read and changed in the transaction. */
   private async writeOverride(ctx: AuthContext, orgId: string, change: (before: PolicyPatch) => PolicyPatch | null) {
+    const organizations = { in: [orgId] };
+    const scopeBefore = { before: this.effective(orgId), after: effectivePolicy(this.instance, change(this.overrides.get(orgId) ?? {})) };
+    const bulk = await this.loosening.endBefore([{ organizations, ...scopeBefore }], ctx.actor);
     let next: PolicyPatch | null = null;
     await this.store.transaction(async (tx) => {
       const org = await tx.getOrganization(orgId);
       if (!org) throw new DomainError('not_found', `organization '${orgId}' not found`);
       const before = org.policyOverride ?? {};
       next = change(before);
+      const stored = await tx.getInstancePolicy();
+      const instance = stored ? { ...defaultPolicy, ...stored } : this.instance;
+      const scope: PolicyScope = { organizations, before: effectivePolicy(instance, before), after: effectivePolicy(instance, next) };
+      const judgedAlike = samePolicy(scope.before, scopeBefore.before) && samePolicy(scope.after, scopeBefore.after);
+      await this.loosening.endInChange(tx, [scope], ctx.actor, judgedAlike ? bulk.atMs : undefined);
       await tx.setOrganizationOverride(orgId, next);
       await tx.appendEvent({
         aggregateType: 'organization',
@@ -195,6 +215,38 @@ export class PolicyService {
     this.localWrites++;
     this.effectiveCache.clear();
   }
+}
+
+/** Fields that decide when a session ends by time: an override of one of them governs its organization's deadlines. */
+const DEADLINE_FIELDS = ['maxLifetimeSeconds', 'idleTimeoutSeconds'] as const;
+
+/**
+ * What a change of the instance policy governs: the organizations that override a deadline field
+ * each by their own effective policy before and after, every other organization by the instance's.
+ */
+function instanceScopes(before: Policy, after: Policy, overrides: ReadonlyMap<string, PolicyPatch>): PolicyScope[] {
+  const own = [...overrides].filter(([, o]) => DEADLINE_FIELDS.some((f) => o[f] !== undefined));
+  return [
+    { organizations: { notIn: own.map(([id]) => id) }, before, after },
+    ...own.map(([id, o]) => ({ organizations: { in: [id] }, before: effectivePolicy(before, o), after: effectivePolicy(after, o) })),
+  ];
+}
+
+async function overridesIn(tx: StoreTx): Promise<Map<string, PolicyPatch>> {
+  const out = new Map<string, PolicyPatch>();
+  for (const org of await tx.listOrganizations()) if (org.policyOverride) out.set(org.id, org.policyOverride);
+  return out;
+}
+
+const samePolicy = (a: PolicyPatch, b: PolicyPatch): boolean => Object.keys(policyDiff(a, b)).length === 0;
+
+function sameOverrides(a: ReadonlyMap<string, PolicyPatch>, b: ReadonlyMap<string, PolicyPatch>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [id, o] of a) {
+    const other = b.get(id);
+    if (!other || !samePolicy(o, other)) return false;
+  }
+  return true;
 }
 
 /**

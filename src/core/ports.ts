@@ -100,8 +100,10 @@ export interface Page<T> {
 export interface SessionQuery {
   userId?: string;
   organizationId?: string;
-  /** Only sessions without a stored end (revoked/evicted); time-based ends are judged by the core. */
+  /** Only sessions without a stored end (revoked, evicted, or a time end made final by a looser policy); time ends are otherwise judged by the core. */
   openOnly?: boolean;
+  /** Only sessions not ended by removal (revoked, evicted): open ones and those ended by time. */
+  notRemoved?: boolean;
   /**
    * Sessions whose id, subject id, IP or last IP (prefix), user agent, country or city (part,
    * case-insensitive), or user's login name (part) match.
@@ -132,6 +134,21 @@ export type SessionUse = Pick<SessionRecord, 'id' | 'lastActiveAtMs' | 'lastIp'>
 export interface SessionScan {
   /** Sessions with an id greater than this; null from the start. */
   afterId: string | null;
+  limit: number;
+}
+
+/** A band of open sessions by one stored time (policy-loosening.ts). Times in ms. */
+export interface OpenSessionWindow {
+  by: 'createdAtMs' | 'lastActiveAtMs';
+  afterMs: number;
+  upToMs: number;
+  /** Only sessions also created after this. */
+  createdAfterMs?: number;
+  /** Only sessions also last used (stored value) after this. */
+  lastActiveAfterMs?: number;
+  organizations: { in: readonly string[] } | { notIn: readonly string[] };
+  /** Continue after this row of the order; null from the start. */
+  cursor: { atMs: number; id: string } | null;
   limit: number;
 }
 
@@ -210,8 +227,18 @@ export interface StoreTx {
   countSessions(q: Omit<SessionQuery, 'limit' | 'offset'>): Promise<number>;
   /** Sessions (ended ones too) in ascending id order after `afterId`, at most `limit` (fewer: the end). */
   scanSessions(q: SessionScan): Promise<SessionScanRow[]>;
-  /** Marks the sessions ended (only those not already ended). Returns the ids it ended. */
-  endSessions(ids: readonly string[], reason: StoredEndReason, atMs: number): Promise<string[]>;
+  /**
+   * Marks the sessions ended (only those not already ended) at `atMs`: one time for all, or each
+   * id's own (time ends stored at their deadline). Returns the ids it ended.
+   */
+  endSessions(ids: readonly string[], reason: StoredEndReason, atMs: number | ReadonlyMap<string, number>): Promise<string[]>;
+  /**
+   * Sessions without a stored end whose creation or last use (`by`, the stored value) is in
+   * (`afterMs`, `upToMs`], optionally also created / last used after a time, of some
+   * organizations; in (`by`, id) order after `cursor`, at most `limit` (fewer: the end). An
+   * indexed range: the cost is that of the rows in the band, not of all sessions.
+   */
+  scanOpenSessionsInWindow(q: OpenSessionWindow): Promise<SessionScanRow[]>;
   updateSession(
     id: string,
     changes: Partial<Pick<SessionRecord, 'tokenHash' | 'metadata' | 'expiresAtMs' | 'subjectId' | 'role' | 'organizationId'>>,

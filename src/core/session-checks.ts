@@ -4,6 +4,7 @@ import { DomainError } from './errors.js';
 import type { PasswordChecker } from './lockout.js';
 import { observeSignIn } from './observer.js';
 import type { CoreObserver, EventRecord, SessionRecord, Store, User } from './ports.js';
+import { endedByRemoval } from './session-rules.js';
 import type { ClientInfo, SessionInfo, SessionService } from './sessions.js';
 import { hashSecret, type IdSource, looksLikeSecret, sameHash } from './tokens.js';
 
@@ -213,7 +214,7 @@ export class SessionCheckService {
   async get(ctx: AuthContext | null, id: string, token?: string): Promise<CheckedSession> {
     const c = requirePermission(ctx, 'sessions:read');
     const s = await this.visible(c, id);
-    if (s.endedAtMs !== null) throw new DomainError('not_found', `session '${id}' not found`);
+    if (endedByRemoval(s)) throw new DomainError('not_found', `session '${id}' not found`);
     if (token !== undefined) this.requireToken(s, token);
     return this.describe(s);
   }
@@ -245,7 +246,7 @@ export class SessionCheckService {
         const page = await this.d.store.listSessions({
           ...(q.userId ? { userId: q.userId } : {}),
           ...(c.organizationId ? { organizationId: c.organizationId } : {}),
-          openOnly: true,
+          notRemoved: true,
           limit: PAGE,
           offset,
         });
@@ -253,7 +254,7 @@ export class SessionCheckService {
         if (page.length < PAGE) break;
       }
     }
-    rows = rows.filter((s) => canSeeOrganization(c, s.organizationId) && s.endedAtMs === null && (!q.userId || s.subjectId === q.userId));
+    rows = rows.filter((s) => canSeeOrganization(c, s.organizationId) && !endedByRemoval(s) && (!q.userId || s.subjectId === q.userId));
     for (const { atMs, method } of q.created ?? []) rows = rows.filter((s) => compare(s.createdAtMs, atMs, method));
     let described: CheckedSession[] | null = null;
     if (q.creator !== undefined || q.fingerprintId !== undefined) {

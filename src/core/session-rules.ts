@@ -1,8 +1,14 @@
 import type { Policy } from './policy.js';
 
-export type EndReason = 'expired' | 'idle_timeout' | 'revoked' | 'evicted' | 'unknown';
-/** Reasons stored on a session row; the time-based ones are derived, never stored. */
-export type StoredEndReason = 'revoked' | 'evicted';
+export type EndReason = 'expired' | 'idle_timeout' | 'revoked' | 'evicted' | 'rotated' | 'unknown';
+/**
+ * Reasons stored on a session row. Time ends are derived from the current policy, and stored only
+ * when a looser policy would otherwise undo them (core/policy-loosening.ts): ended is final.
+ */
+export type StoredEndReason = 'revoked' | 'evicted' | 'expired' | 'idle_timeout';
+
+/** True for ends that removed the session (revoked, evicted), as opposed to ends by time. */
+export const endedByRemoval = (s: Pick<SessionTimes, 'endReason'>): boolean => s.endReason === 'revoked' || s.endReason === 'evicted';
 
 /** The facts about a session that the rules need; all times in ms since the epoch. */
 export interface SessionTimes {

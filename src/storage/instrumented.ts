@@ -16,6 +16,7 @@ export interface StoreSpans {
 
 /** Every asynchronous call of the port: each is timed (a transaction as one call); optional ones when the store has them. */
 const TIMED = [
+  'scanOpenSessionsInWindow',
   'getOrganization',
   'listOrganizations',
   'insertOrganization',
@@ -126,7 +127,7 @@ export function instrumentStore(inner: Store, m: StoreInstruments, spans: StoreS
     const member = inner[name];
     if (typeof member === 'function') out[name] = member.bind(inner);
   }
-  out.endSessions = timed('endSessions', async (ids: readonly string[], reason: StoredEndReason, atMs: number) => {
+  out.endSessions = timed('endSessions', async (ids: readonly string[], reason: StoredEndReason, atMs: number | ReadonlyMap<string, number>) => {
     const ended = await inner.endSessions(ids, reason, atMs);
     m.ended(reason, ended.length);
     return ended;
@@ -146,7 +147,7 @@ export function instrumentStore(inner: Store, m: StoreInstruments, spans: StoreS
 
 /** A transaction's repository that notes what its `endSessions` calls ended. */
 function countingEnds(tx: StoreTx, ended: [StoredEndReason, number][]): StoreTx {
-  const endSessions = async (ids: readonly string[], reason: StoredEndReason, atMs: number) => {
+  const endSessions = async (ids: readonly string[], reason: StoredEndReason, atMs: number | ReadonlyMap<string, number>) => {
     const r = await tx.endSessions(ids, reason, atMs);
     ended.push([reason, r.length]);
     return r;

@@ -19,7 +19,7 @@ export function trackSessionChanges<B extends RepoClass>(Base: B) {
   abstract class Tracking extends Base {
     changeSink: SessionChangeSink | null = null;
 
-    override async endSessions(ids: readonly string[], reason: Parameters<SqlRepo['endSessions']>[1], atMs: number) {
+    override async endSessions(ids: readonly string[], reason: Parameters<SqlRepo['endSessions']>[1], atMs: Parameters<SqlRepo['endSessions']>[2]) {
       const pending = this.changeSink?.(ids);
       if (pending) await pending;
       return super.endSessions(ids, reason, atMs);

@@ -7,6 +7,7 @@ import type {
   EventQuery,
   EventRecord,
   NewEvent,
+  OpenSessionWindow,
   Organization,
   SessionQuery,
   SessionRecord,
@@ -25,6 +26,9 @@ export interface SqlFlavor {
   /** True when the error means the database cannot be reached. */
   isUnavailable(e: unknown): boolean;
 }
+
+/** Stored end reasons of sessions that ended by time (the others were removed: revoked, evicted). */
+const TIME_END_REASONS: StoredEndReason[] = ['expired', 'idle_timeout'];
 
 /** Largest number of ids bound in one IN (…) list. */
 const CHUNK = 500;
@@ -259,11 +263,12 @@ export class SqlRepo implements StoreTx {
       .execute();
     return rows.map(toSession);
   }
-  private sessionFilter(q: { userId?: string; organizationId?: string; openOnly?: boolean; search?: string; createdAfterMs?: number; activeAfterMs?: number }) {
+  private sessionFilter(q: Omit<SessionQuery, 'limit' | 'offset'>) {
     let s = this.db.selectFrom('sessions');
     if (q.userId) s = s.where('subject_id', '=', q.userId);
     if (q.organizationId) s = s.where('organization_id', '=', q.organizationId);
     if (q.openOnly) s = s.where('ended_at_ms', 'is', null);
+    if (q.notRemoved) s = s.where((eb) => eb.or([eb('ended_at_ms', 'is', null), eb('end_reason', 'in', TIME_END_REASONS)]));
     if (q.createdAfterMs !== undefined) s = s.where('created_at_ms', '>=', q.createdAfterMs);
     if (q.activeAfterMs !== undefined) s = s.where('last_active_at_ms', '>=', q.activeAfterMs);
     if (q.search) {
@@ -280,34 +285,29 @@ export class SqlRepo implements StoreTx {
     return s;
   }
   async scanSessions(q: SessionScan): Promise<SessionScanRow[]> {
-    let s = this.db
-      .selectFrom('sessions')
-      .select([
-        'id',
-        'subject_type',
-        'subject_id',
-        'organization_id',
-        'created_at_ms',
-        'last_active_at_ms',
-        'expires_at_ms',
-        'ended_at_ms',
-        'end_reason',
-        'last_ip',
-      ]);
+    let s = this.db.selectFrom('sessions').select(SCAN_COLUMNS);
     if (q.afterId !== null) s = s.where('id', '>', q.afterId);
     const rows = await s.orderBy('id').limit(q.limit).execute();
-    return rows.map((r) => ({
-      id: r.id,
-      subjectType: r.subject_type as SessionScanRow['subjectType'],
-      subjectId: r.subject_id,
-      organizationId: r.organization_id,
-      createdAtMs: Number(r.created_at_ms),
-      lastActiveAtMs: Number(r.last_active_at_ms),
-      expiresAtMs: r.expires_at_ms === null ? null : Number(r.expires_at_ms),
-      endedAtMs: r.ended_at_ms === null ? null : Number(r.ended_at_ms),
-      endReason: r.end_reason as SessionScanRow['endReason'],
-      lastIp: r.last_ip,
-    }));
+    return rows.map(toScanRow);
+  }
+  async scanOpenSessionsInWindow(q: OpenSessionWindow): Promise<SessionScanRow[]> {
+    const col = q.by === 'createdAtMs' ? 'created_at_ms' : 'last_active_at_ms';
+    let s = this.db
+      .selectFrom('sessions')
+      .select(SCAN_COLUMNS)
+      .where('ended_at_ms', 'is', null)
+      .where(col, '>', q.afterMs)
+      .where(col, '<=', q.upToMs);
+    if (q.createdAfterMs !== undefined) s = s.where('created_at_ms', '>', q.createdAfterMs);
+    if (q.lastActiveAfterMs !== undefined) s = s.where('last_active_at_ms', '>', q.lastActiveAfterMs);
+    const orgs = q.organizations;
+    if ('in' in orgs) s = orgs.in.length ? s.where('organization_id', 'in', orgs.in) : s.where(sql<boolean>`1 = 0`);
+    else if (orgs.notIn.length) s = s.where('organization_id', 'not in', orgs.notIn);
+    const c = q.cursor;
+    // (time, id) > cursor, written so the time index's range starts at the cursor.
+    if (c) s = s.where(col, '>=', c.atMs).where((eb) => eb.or([eb(col, '>', c.atMs), eb('id', '>', c.id)]));
+    const rows = await s.orderBy(col).orderBy('id').limit(q.limit).execute();
+    return rows.map(toScanRow);
   }
   async listSessions(q: SessionQuery) {
     const rows = await this.sessionFilter(q).selectAll().orderBy('created_at_ms', 'desc').orderBy('id', 'desc').limit(q.limit).offset(q.offset).execute();
@@ -319,13 +319,14 @@ export class SqlRepo implements StoreTx {
       .executeTakeFirstOrThrow();
     return Number(r.n);
   }
-  async endSessions(ids: readonly string[], reason: StoredEndReason, atMs: number) {
+  async endSessions(ids: readonly string[], reason: StoredEndReason, atMs: number | ReadonlyMap<string, number>) {
     const ended: string[] = [];
     for (let i = 0; i < ids.length; i += CHUNK) {
+      const chunk = ids.slice(i, i + CHUNK);
       const rows = await this.db
         .updateTable('sessions')
-        .set({ ended_at_ms: atMs, end_reason: reason })
-        .where('id', 'in', ids.slice(i, i + CHUNK))
+        .set({ ended_at_ms: typeof atMs === 'number' ? atMs : eachOwnTime(chunk, atMs), end_reason: reason })
+        .where('id', 'in', chunk)
         .where('ended_at_ms', 'is', null)
         .returning('id')
         .execute();
@@ -456,6 +457,37 @@ export function toSession(r: Selectable<SessionsTable>): SessionRecord {
     lastIp: r.last_ip,
     metadata: JSON.parse(r.metadata) as Record<string, string>,
   };
+}
+const SCAN_COLUMNS = [
+  'id',
+  'subject_type',
+  'subject_id',
+  'organization_id',
+  'created_at_ms',
+  'last_active_at_ms',
+  'expires_at_ms',
+  'ended_at_ms',
+  'end_reason',
+  'last_ip',
+] as const;
+function toScanRow(r: Pick<Selectable<SessionsTable>, (typeof SCAN_COLUMNS)[number]>): SessionScanRow {
+  return {
+    id: r.id,
+    subjectType: r.subject_type as SessionScanRow['subjectType'],
+    subjectId: r.subject_id,
+    organizationId: r.organization_id,
+    createdAtMs: Number(r.created_at_ms),
+    lastActiveAtMs: Number(r.last_active_at_ms),
+    expiresAtMs: numOrNull(r.expires_at_ms),
+    endedAtMs: numOrNull(r.ended_at_ms),
+    endReason: r.end_reason as SessionScanRow['endReason'],
+    lastIp: r.last_ip,
+  };
+}
+/** `CASE id WHEN … THEN <its time> … END`: each session's own end time in one UPDATE. */
+function eachOwnTime(ids: readonly string[], atMs: ReadonlyMap<string, number>) {
+  const whens = ids.map((id) => sql`when ${id} then cast(${atMs.get(id) ?? null} as bigint)`);
+  return sql<number>`case id ${sql.join(whens, sql` `)} end`;
 }
 function fromSession(s: SessionRecord): SessionsTable {
   return {

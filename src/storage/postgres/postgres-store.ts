@@ -524,7 +524,7 @@ export class PostgresStore extends SqlRepo implements Store {
     return this.withPendingActivity(s);
   }
 
-  override async endSessions(ids: readonly string[], reason: Parameters<SqlRepo['endSessions']>[1], atMs: number) {
+  override async endSessions(ids: readonly string[], reason: Parameters<SqlRepo['endSessions']>[1], atMs: Parameters<SqlRepo['endSessions']>[2]) {
     // With the shared cache, as a transaction: Redis is invalidated before the commit (or the epoch moves with it).
     if (this.shared) return this.transaction((tx) => tx.endSessions(ids, reason, atMs));
     this.forgetLocally(ids);

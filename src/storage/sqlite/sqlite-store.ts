@@ -185,7 +185,7 @@ export class SqliteStore extends SqlRepo implements Store {
     return this.withPendingActivity(s);
   }
 
-  override async endSessions(ids: readonly string[], reason: Parameters<SqlRepo['endSessions']>[1], atMs: number) {
+  override async endSessions(ids: readonly string[], reason: Parameters<SqlRepo['endSessions']>[1], atMs: Parameters<SqlRepo['endSessions']>[2]) {
     try {
       return await super.endSessions(ids, reason, atMs);
     } finally {

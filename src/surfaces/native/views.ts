@@ -78,9 +78,20 @@ export const Introspection = Type.Object(
   {
     active: Type.Boolean(),
     reason: Type.Optional(
-      Type.Union([Type.Literal('expired'), Type.Literal('idle_timeout'), Type.Literal('revoked'), Type.Literal('evicted'), Type.Literal('unknown')], {
-        description: 'Why the token is not active (only when active is false).',
-      }),
+      Type.Union(
+        [
+          Type.Literal('expired'),
+          Type.Literal('idle_timeout'),
+          Type.Literal('revoked'),
+          Type.Literal('evicted'),
+          Type.Literal('rotated'),
+          Type.Literal('unknown'),
+        ],
+        {
+          description:
+            'Why the token is not active (only when active is false): `rotated` is a token replaced by `POST /v1/sessions/rotate` (its session may still be active under the new token); `unknown` a token never issued or of a session deleted after its retention.',
+        },
+      ),
     ),
     session: Type.Optional(SessionView),
   },
