@@ -1,6 +1,8 @@
 // How long the admin console's whole-store reads take (the impact preview and the overview judge
 // every open session): seeds N sessions, starts sessiond, and times POST /v1/policy/preview and
-// GET /v1/overview (median of 3; the overview is reused for 5 s, so its calls are 6 s apart).
+// GET /v1/overview (median of 3; the overview is reused for 5 s, so its calls are 6 s apart); then
+// the cost of "ended is final": a tighter idle timeout (600 s, no write), then the loosening back
+// to 1800 s, which first stores the ends of the sessions idle 10-20 minutes (about half).
 // Usage: node bench/console-scan.mjs [N] [--postgres]   (--postgres: PostgreSQL + Redis at
 // 127.0.0.1, a fresh database and key prefix, both dropped; override with BENCH_PG_URL, BENCH_REDIS_URL)
 import { randomBytes } from 'node:crypto';
@@ -80,8 +82,12 @@ try {
     times.overview.push((await call('GET', '/v1/overview')).ms);
     await sleep(6_000);
   }
+  const tighten = await call('PATCH', '/v1/policy', { idleTimeoutSeconds: 600 });
+  const loosen = await call('PATCH', '/v1/policy', { idleTimeoutSeconds: 1800 });
+  const ended = await call('GET', '/v1/events?type=session.idle_timeout&limit=1');
+  if (loosen.json.idleTimeoutSeconds !== 1800 || !ended.json.items?.length) throw new Error(`loosening failed: ${JSON.stringify(loosen.json)}`);
   console.log(
-    `${fmtInt(n)} open sessions (${onPostgres ? 'PostgreSQL + Redis' : 'SQLite'}): preview ${median(times.preview).toFixed(0)} ms (${fmtInt(last.sessionsEnded)} would end), overview ${median(times.overview).toFixed(0)} ms`,
+    `${fmtInt(n)} open sessions (${onPostgres ? 'PostgreSQL + Redis' : 'SQLite'}): preview ${median(times.preview).toFixed(0)} ms (${fmtInt(last.sessionsEnded)} would end), overview ${median(times.overview).toFixed(0)} ms; idle 1800 s -> 600 s ${tighten.ms.toFixed(0)} ms, 600 s -> 1800 s ${loosen.ms.toFixed(0)} ms (stores the ${fmtInt(last.sessionsEnded)} ends)`,
   );
 } finally {
   await procs.stop(server.child);

@@ -21,7 +21,7 @@ export async function observeSignIn<T>(o: CoreObserver | undefined, flow: SignIn
   }
 }
 
-/** Reports a session that a validation found ended by time (never stored, so only judged). */
+/** Reports a session that a validation found ended by time, judged (a stored time end was counted when stored). */
 export function observeTimeEnd(o: CoreObserver | undefined, s: SessionRecord, v: Verdict): void {
   if (o && !v.active && s.endedAtMs === null && (v.reason === 'expired' || v.reason === 'idle_timeout')) o.timeEnded(v.reason, s.id);
 }

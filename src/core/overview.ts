@@ -32,8 +32,9 @@ const REUSE_MS = 5_000;
 
 /**
  * The state of the sessions at a glance (the admin console's overview). Time-based ends are
- * never stored, so they are found by judging the open sessions with the current policies (the
- * same rule as validation); revocations and evictions are counted from their events.
+ * mostly not stored, so they are found by judging the sessions not removed with the current
+ * policies (the same rule as validation; a stored time end judges as itself); revocations and
+ * evictions are counted from their events.
  */
 export class Overview {
   private readonly recent = new Map<string, { atMs: number; windowMs: number; value: Promise<SessionsOverview> }>();

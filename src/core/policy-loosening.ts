@@ -1,6 +1,6 @@
 import type { Clock } from './clock.js';
 import type { Policy } from './policy.js';
-import type { CoreObserver, NewEvent, OpenSessionWindow, SessionScanRow, Store, StoreTx } from './ports.js';
+import type { NewEvent, OpenSessionWindow, SessionScanRow, Store, StoreTx } from './ports.js';
 import { evaluateSession } from './session-rules.js';
 
 // "Ended is final" (NIST SP 800-63B-4 §5.2): a session whose absolute or idle deadline passed under
@@ -70,7 +70,6 @@ export const loosens = (s: PolicyScope, nowMs: number): boolean => revivalWindow
 export interface LooseningDeps {
   store: Store;
   clock: Clock;
-  observer?: CoreObserver | undefined;
 }
 
 /**
@@ -152,7 +151,6 @@ export class LooseningGuard {
           data: { reason, endedAtMs: deadlines.get(id) ?? atMs, cause: 'policy_loosened' },
         };
         await tx.appendEvent(event);
-        this.d.observer?.timeEnded(reason, id);
       }
       ended += ids.length;
     }

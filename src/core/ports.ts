@@ -329,8 +329,8 @@ export interface CoreObserver {
   signIn(flow: SignInFlow, result: SignInResult): void;
   /**
    * A validation found this session ended by time (lifetime or idle timeout). Such ends are
-   * derived, never stored, so this is called on every validation that finds one; counting each
-   * session once is the observer's business.
+   * derived (stored only when a looser policy would undo them), so this is called on every
+   * validation that finds one; counting each session once is the observer's business.
    */
   timeEnded(reason: 'expired' | 'idle_timeout', sessionId: string): void;
 }

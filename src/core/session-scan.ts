@@ -1,9 +1,11 @@
 import type { SessionScanRow, Store } from './ports.js';
+import { endedByRemoval } from './session-rules.js';
 
 const PAGE = 1_000;
 
 /**
- * Every session without a stored end (of one organization, or all), page by page in id order,
+ * Every session not removed (revoked, evicted) of one organization, or all: open ones and those
+ * whose end by time was stored (a looser policy came later), page by page in id order,
  * with this node's not-yet-written use applied. Written use is flushed first, so idle judgements
  * see the latest activity. Cost per page does not grow with its position (keyset paging).
  */
@@ -11,7 +13,7 @@ export async function* openSessions(store: Store, organizationId: string | null)
   await store.flush();
   for (let afterId: string | null = null; ; ) {
     const page = await store.scanSessions({ afterId, limit: PAGE });
-    const open = page.filter((s) => s.endedAtMs === null && (organizationId === null || s.organizationId === organizationId));
+    const open = page.filter((s) => !endedByRemoval(s) && (organizationId === null || s.organizationId === organizationId));
     if (open.length > 0) yield open.map((s) => store.withPendingActivity(s));
     if (page.length < PAGE) return;
     afterId = (page.at(-1) as SessionScanRow).id;

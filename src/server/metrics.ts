@@ -38,7 +38,7 @@ export function createMetrics(o: { openSessionsTtlMs?: number } = {}) {
   });
   const sessionsEnded = new Counter({
     name: 'sessiond_sessions_ended_total',
-    help: 'Sessions ended, by reason: revoked and evicted when the end is committed; expired and idle_timeout (never stored) when a validation on this node first finds the session ended',
+    help: 'Sessions ended, by reason: revoked and evicted when the end is committed; expired and idle_timeout when a validation on this node first finds the session ended, or when a looser policy stores the end',
     labelNames: ['reason'] as const,
     registers: [registry],
   });

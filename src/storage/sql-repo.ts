@@ -292,17 +292,21 @@ export class SqlRepo implements StoreTx {
   }
   async scanOpenSessionsInWindow(q: OpenSessionWindow): Promise<SessionScanRow[]> {
     const col = q.by === 'createdAtMs' ? 'created_at_ms' : 'last_active_at_ms';
+    // Only the band's own time may use an index: every other term is written as an expression
+    // (`+n`, `s || ''`), or SQLite, which has no statistics here, would walk the index of
+    // `ended_at_ms` (every open session) and sort them for each page.
     let s = this.db
       .selectFrom('sessions')
       .select(SCAN_COLUMNS)
-      .where('ended_at_ms', 'is', null)
+      .where(sql<boolean>`+ended_at_ms is null`)
       .where(col, '>', q.afterMs)
       .where(col, '<=', q.upToMs);
-    if (q.createdAfterMs !== undefined) s = s.where('created_at_ms', '>', q.createdAfterMs);
-    if (q.lastActiveAfterMs !== undefined) s = s.where('last_active_at_ms', '>', q.lastActiveAfterMs);
+    if (q.createdAfterMs !== undefined) s = s.where(sql<boolean>`+created_at_ms > ${q.createdAfterMs}`);
+    if (q.lastActiveAfterMs !== undefined) s = s.where(sql<boolean>`+last_active_at_ms > ${q.lastActiveAfterMs}`);
     const orgs = q.organizations;
-    if ('in' in orgs) s = orgs.in.length ? s.where('organization_id', 'in', orgs.in) : s.where(sql<boolean>`1 = 0`);
-    else if (orgs.notIn.length) s = s.where('organization_id', 'not in', orgs.notIn);
+    const org = sql`(organization_id || '')`;
+    if ('in' in orgs) s = orgs.in.length ? s.where(sql<boolean>`${org} in (${sql.join(orgs.in)})`) : s.where(sql<boolean>`1 = 0`);
+    else if (orgs.notIn.length) s = s.where(sql<boolean>`${org} not in (${sql.join(orgs.notIn)})`);
     const c = q.cursor;
     // (time, id) > cursor, written so the time index's range starts at the cursor.
     if (c) s = s.where(col, '>=', c.atMs).where((eb) => eb.or([eb(col, '>', c.atMs), eb('id', '>', c.id)]));
