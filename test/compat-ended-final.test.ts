@@ -51,7 +51,10 @@ describe('a session ended under a stricter policy stays ended on every surface',
     const looker = await t.req('GET', `/api/4.0/users/${userId}/sessions`, undefined, { token: null, headers: { authorization: `token ${BOOTSTRAP}` } });
     expect(looker.status, looker.raw).toBe(200);
     expect(looker.body).toEqual([]);
-    const dt = await t.req('GET', `/api/cluster/v2/userSessions?userId=${userId}`, undefined, { token: null, headers: { authorization: `Api-Token ${BOOTSTRAP}` } });
+    const dt = await t.req('GET', `/api/cluster/v2/userSessions?userId=${userId}`, undefined, {
+      token: null,
+      headers: { authorization: `Api-Token ${BOOTSTRAP}` },
+    });
     expect(dt.status, dt.raw).toBe(200);
     expect(JSON.stringify(dt.body)).not.toContain(session.id);
   });

@@ -141,6 +141,23 @@ describe('session lifecycle', () => {
     await close();
   });
 
+  it('a rotated-away token answers `rotated` until the sweep deletes its session, then `unknown`', async () => {
+    const { core, clock, close } = await newCore();
+    await core.users.create(systemContext, { loginName: 'ro', password: 'password-1' });
+    await core.policies.patchInstance(systemContext, { maxLifetimeSeconds: 100, idleTimeoutSeconds: 0 });
+    const first = await core.sessions.signIn({ loginName: 'ro', password: 'password-1' });
+    clock.advanceSeconds(10);
+    const rotatedAt = clock.nowMs();
+    const second = await core.sessions.rotateToken(first.token);
+    expect((await core.sessions.introspect(first.token)).verdict).toEqual({ active: false, reason: 'rotated', endedAtMs: rotatedAt });
+    expect((await core.sessions.introspect(second.token)).verdict.active).toBe(true);
+    clock.advanceSeconds(100 + 60 + 10); // past the lifetime and the retention
+    expect(await sweepEndedSessions(core, { retentionSeconds: 60, batchSize: 10, maxBatches: 10 })).toBe(1);
+    expect(await core.store.findRotatedToken(first.session.record.tokenHash)).toBeUndefined();
+    expect((await core.sessions.introspect(first.token)).verdict).toMatchObject({ active: false, reason: 'unknown' });
+    await close();
+  });
+
   it('a policy reload that read before a local policy write finished does not put the older policy back', async () => {
     // Another node's change makes this node reload at any moment; here the reload has read the
     // instance policy, then this node writes one, then the reload finishes.

@@ -361,6 +361,33 @@ for (const [name, backend, skip] of backends) {
       expect((await store.listEvents({ limit: 10 }))[0]).toEqual(e1);
     });
 
+    withFresh('events in bulk: each aggregate gets its next sequence, in and out of a transaction', async () => {
+      const ev = (aggregateId: string, type: string) => ({
+        aggregateType: 'session' as const,
+        aggregateId,
+        type,
+        actor: 'system',
+        organizationId: 'default',
+        atMs: 1_900_000_000_000,
+        data: {},
+      });
+      await store.appendEvent(ev('a', 'session.created'));
+      await store.appendEvent(ev('a', 'session.used'));
+      await store.appendEvent(ev('b', 'session.created'));
+      const bulk = await store.appendEvents([ev('a', 'session.expired'), ev('b', 'session.expired'), ev('c', 'session.expired')]);
+      expect(bulk.map((e) => [e.aggregateId, e.sequence])).toEqual([
+        ['a', 3],
+        ['b', 2],
+        ['c', 1],
+      ]);
+      expect(await store.lastEventOf('session', 'a')).toEqual(bulk[0]);
+      expect(await store.lastEventOf('session', 'c')).toEqual(bulk[2]);
+      const inTx = await store.transaction((tx) => tx.appendEvents([ev('c', 'session.idle_timeout')]));
+      expect(inTx[0]).toMatchObject({ aggregateId: 'c', sequence: 2 });
+      expect(new Set([...bulk, ...inTx].map((e) => e.id)).size).toBe(4);
+      expect(await store.appendEvents([])).toEqual([]);
+    });
+
     withFresh('transactions commit together and roll back together', async () => {
       const kept = session();
       const result = await store.transaction(async (tx) => {

@@ -140,18 +140,19 @@ export class LooseningGuard {
       const deadlines = byReason[reason];
       if (deadlines.size === 0) continue;
       const ids = await tx.endSessions([...deadlines.keys()], reason, deadlines);
-      for (const id of ids) {
-        const event: NewEvent = {
-          aggregateType: 'session',
-          aggregateId: id,
-          type: `session.${reason}`,
-          actor,
-          organizationId: orgOf.get(id) ?? null,
-          atMs,
-          data: { reason, endedAtMs: deadlines.get(id) ?? atMs, cause: 'policy_loosened' },
-        };
-        await tx.appendEvent(event);
-      }
+      await tx.appendEvents(
+        ids.map(
+          (id): NewEvent => ({
+            aggregateType: 'session',
+            aggregateId: id,
+            type: `session.${reason}`,
+            actor,
+            organizationId: orgOf.get(id) ?? null,
+            atMs,
+            data: { reason, endedAtMs: deadlines.get(id) ?? atMs, cause: 'policy_loosened' },
+          }),
+        ),
+      );
       ended += ids.length;
     }
     return ended;

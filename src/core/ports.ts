@@ -239,6 +239,12 @@ export interface StoreTx {
    * indexed range: the cost is that of the rows in the band, not of all sessions.
    */
   scanOpenSessionsInWindow(q: OpenSessionWindow): Promise<SessionScanRow[]>;
+  /** Remembers the hash a session's token had before a rotation (`atMs`: when). */
+  recordRotatedToken(tokenHash: string, sessionId: string, atMs: number): Promise<void>;
+  /** When a token with this hash was rotated away, or undefined (never issued, or forgotten by the sweep). */
+  findRotatedToken(tokenHash: string): Promise<{ sessionId: string; rotatedAtMs: number } | undefined>;
+  /** Forgets rotated-away hashes older than `rotatedBeforeMs`, at most `batchSize`; returns how many. */
+  deleteRotatedTokens(o: { rotatedBeforeMs: number; batchSize: number }): Promise<number>;
   updateSession(
     id: string,
     changes: Partial<Pick<SessionRecord, 'tokenHash' | 'metadata' | 'expiresAtMs' | 'subjectId' | 'role' | 'organizationId'>>,
@@ -246,6 +252,11 @@ export interface StoreTx {
 
   /** Appends an event, giving it the next sequence of its aggregate. */
   appendEvent(e: NewEvent): Promise<EventRecord>;
+  /**
+   * Appends events of distinct aggregates in a few statements (bulk ends): each gets the next
+   * sequence of its aggregate, as `appendEvent` would give it.
+   */
+  appendEvents(events: readonly NewEvent[]): Promise<EventRecord[]>;
   /** The last event of an aggregate, or undefined. */
   lastEventOf(aggregateType: string, aggregateId: string): Promise<EventRecord | undefined>;
   listEvents(q: EventQuery): Promise<EventRecord[]>;

@@ -159,6 +159,11 @@ export class SessionService {
     const hash = looksLikeSecret(token) ? hashSecret(token) : null;
     let found = hash ? await this.d.store.findSessionByTokenHash(hash) : undefined;
     if (hash && found && this.mayMissOtherNodesUse(found)) found = await this.d.store.findFreshSessionByTokenHash?.(hash);
+    if (hash && !found) {
+      // Only tokens no session has now pay this read: a token rotated away says so.
+      const rotated = await this.d.store.findRotatedToken(hash);
+      if (rotated) return { verdict: { active: false, reason: 'rotated', endedAtMs: rotated.rotatedAtMs } };
+    }
     return this.judgeUse(hash, found, client);
   }
 
@@ -325,6 +330,7 @@ export class SessionService {
       const current = (await tx.listOpenSessionsOfSubject(record.subjectId)).find((s) => s.id === record.id);
       if (!current || !sameHash(current.tokenHash, record.tokenHash)) return false;
       await tx.updateSession(record.id, { tokenHash });
+      await tx.recordRotatedToken(record.tokenHash, record.id, now);
       await tx.appendEvent({
         aggregateType: 'session',
         aggregateId: record.id,

@@ -33,5 +33,11 @@ export async function sweepEndedSessions(
     total += n;
     if (n < o.batchSize) break;
   }
+  // A hash rotated away before the oldest creation time any session may still have belongs to a
+  // session deleted above (or about to be): forget it too.
+  for (let i = 0; i < o.maxBatches; i++) {
+    const n = await d.store.deleteRotatedTokens({ rotatedBeforeMs: cut.createdBeforeMs, batchSize: o.batchSize });
+    if (n < o.batchSize) break;
+  }
   return total;
 }

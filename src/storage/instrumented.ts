@@ -16,6 +16,10 @@ export interface StoreSpans {
 
 /** Every asynchronous call of the port: each is timed (a transaction as one call); optional ones when the store has them. */
 const TIMED = [
+  'appendEvents',
+  'recordRotatedToken',
+  'findRotatedToken',
+  'deleteRotatedTokens',
   'scanOpenSessionsInWindow',
   'getOrganization',
   'listOrganizations',

@@ -108,6 +108,19 @@ function migrations(dialect: SqlDialectName): Record<string, Migration> {
         await db.schema.alterTable('users').addColumn('lock_id', 'text').execute();
       },
     },
+    // Hashes of rotated-away session tokens: introspecting one answers `rotated` (a replayed old
+    // token is told apart from one never issued); deleted by the sweep with the session's retention.
+    '2026-12-09-0001-rotated-tokens': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('rotated_tokens')
+          .addColumn('token_hash', 'text', (c) => c.primaryKey())
+          .addColumn('session_id', 'text', (c) => c.notNull())
+          .addColumn('rotated_at_ms', ms, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('rotated_tokens_at').on('rotated_tokens').column('rotated_at_ms').execute();
+      },
+    },
   };
 }
 

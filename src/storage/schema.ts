@@ -70,7 +70,14 @@ export interface EventsTable {
   at_ms: number;
   data: string;
 }
+/** Token hashes a session had before a rotation, so their introspection says `rotated`, not `unknown`. */
+export interface RotatedTokensTable {
+  token_hash: string;
+  session_id: string;
+  rotated_at_ms: number;
+}
 export interface Database {
+  rotated_tokens: RotatedTokensTable;
   organizations: OrganizationsTable;
   settings: SettingsTable;
   users: UsersTable;

@@ -30,6 +30,9 @@ export interface SqlFlavor {
 /** Stored end reasons of sessions that ended by time (the others were removed: revoked, evicted). */
 const TIME_END_REASONS: StoredEndReason[] = ['expired', 'idle_timeout'];
 
+/** Events per INSERT of `appendEvents` (8 values each, within every dialect's bound-parameter limit). */
+const EVENT_CHUNK = 500;
+
 /** Largest number of ids bound in one IN (…) list. */
 const CHUNK = 500;
 
@@ -295,12 +298,7 @@ export class SqlRepo implements StoreTx {
     // Only the band's own time may use an index: every other term is written as an expression
     // (`+n`, `s || ''`), or SQLite, which has no statistics here, would walk the index of
     // `ended_at_ms` (every open session) and sort them for each page.
-    let s = this.db
-      .selectFrom('sessions')
-      .select(SCAN_COLUMNS)
-      .where(sql<boolean>`+ended_at_ms is null`)
-      .where(col, '>', q.afterMs)
-      .where(col, '<=', q.upToMs);
+    let s = this.db.selectFrom('sessions').select(SCAN_COLUMNS).where(sql<boolean>`+ended_at_ms is null`).where(col, '>', q.afterMs).where(col, '<=', q.upToMs);
     if (q.createdAfterMs !== undefined) s = s.where(sql<boolean>`+created_at_ms > ${q.createdAfterMs}`);
     if (q.lastActiveAfterMs !== undefined) s = s.where(sql<boolean>`+last_active_at_ms > ${q.lastActiveAfterMs}`);
     const orgs = q.organizations;
@@ -338,6 +336,18 @@ export class SqlRepo implements StoreTx {
     }
     return ended;
   }
+  async recordRotatedToken(tokenHash: string, sessionId: string, atMs: number) {
+    await this.db.insertInto('rotated_tokens').values({ token_hash: tokenHash, session_id: sessionId, rotated_at_ms: atMs }).execute();
+  }
+  async findRotatedToken(tokenHash: string) {
+    const r = await this.db.selectFrom('rotated_tokens').select(['session_id', 'rotated_at_ms']).where('token_hash', '=', tokenHash).executeTakeFirst();
+    return r ? { sessionId: r.session_id, rotatedAtMs: Number(r.rotated_at_ms) } : undefined;
+  }
+  async deleteRotatedTokens(o: { rotatedBeforeMs: number; batchSize: number }) {
+    const old = this.db.selectFrom('rotated_tokens').select('token_hash').where('rotated_at_ms', '<', o.rotatedBeforeMs).limit(o.batchSize);
+    const r = await this.db.deleteFrom('rotated_tokens').where('token_hash', 'in', old).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
   async updateSession(id: string, c: Partial<Pick<SessionRecord, 'tokenHash' | 'metadata' | 'expiresAtMs' | 'subjectId' | 'role' | 'organizationId'>>) {
     const set: Partial<SessionsTable> = {};
     if (c.tokenHash !== undefined) set.token_hash = c.tokenHash;
@@ -369,6 +379,48 @@ export class SqlRepo implements StoreTx {
         .executeTakeFirstOrThrow(),
     );
     return { ...e, id: Number(row.id), sequence };
+  }
+  async appendEvents(events: readonly NewEvent[]): Promise<EventRecord[]> {
+    const out: EventRecord[] = [];
+    const key = (type: string, id: string) => `${type}\u0000${id}`;
+    for (let i = 0; i < events.length; i += EVENT_CHUNK) {
+      const chunk = events.slice(i, i + EVENT_CHUNK);
+      const last = new Map<string, number>();
+      for (const type of new Set(chunk.map((e) => e.aggregateType))) {
+        const ids = chunk.filter((e) => e.aggregateType === type).map((e) => e.aggregateId);
+        const rows = await this.db
+          .selectFrom('events')
+          .select((eb) => ['aggregate_id', eb.fn.max('sequence').as('sequence')])
+          .where('aggregate_type', '=', type)
+          .where('aggregate_id', 'in', ids)
+          .groupBy('aggregate_id')
+          .execute();
+        for (const r of rows) last.set(key(type, r.aggregate_id), Number(r.sequence));
+      }
+      const records = chunk.map((e) => ({ ...e, id: 0, sequence: (last.get(key(e.aggregateType, e.aggregateId)) ?? 0) + 1 }));
+      const inserted = await this.guard('event', () =>
+        this.db
+          .insertInto('events')
+          .values(
+            records.map((e) => ({
+              aggregate_type: e.aggregateType,
+              aggregate_id: e.aggregateId,
+              sequence: e.sequence,
+              type: e.type,
+              actor: e.actor,
+              organization_id: e.organizationId,
+              at_ms: e.atMs,
+              data: JSON.stringify(e.data),
+            })),
+          )
+          .returning(['id', 'aggregate_type', 'aggregate_id'])
+          .execute(),
+      );
+      // RETURNING's row order is not promised: match each id to its (distinct) aggregate.
+      const ids = new Map(inserted.map((r) => [key(r.aggregate_type, r.aggregate_id), Number(r.id)]));
+      for (const r of records) out.push({ ...r, id: ids.get(key(r.aggregateType, r.aggregateId)) ?? 0 });
+    }
+    return out;
   }
   async lastEventOf(aggregateType: string, aggregateId: string) {
     const r = await this.db

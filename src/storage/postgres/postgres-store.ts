@@ -545,6 +545,11 @@ export class PostgresStore extends SqlRepo implements Store {
     }
   }
 
+  /** In a transaction: the aggregates' locks keep sequences from colliding with another node's appends. */
+  override appendEvents(events: readonly NewEvent[]): Promise<EventRecord[]> {
+    return this.transaction((tx) => tx.appendEvents(events));
+  }
+
   override async appendEvent(e: NewEvent): Promise<EventRecord> {
     const r = await super.appendEvent(e);
     if (POLICY_AGGREGATES.has(e.aggregateType)) this.bus?.publishPolicies();
@@ -716,5 +721,13 @@ class PgTxRepo extends trackSessionChanges(SqlRepo) {
     await this.lock(LOCK_AGGREGATE, `${e.aggregateType}:${e.aggregateId}`);
     if (POLICY_AGGREGATES.has(e.aggregateType)) this.policy.changed = true;
     return super.appendEvent(e);
+  }
+
+  /** Every aggregate's lock in one statement, in a fixed order (two bulk appends never deadlock each other). */
+  override async appendEvents(events: readonly NewEvent[]): Promise<EventRecord[]> {
+    const keys = [...new Set(events.map((e) => `${e.aggregateType}:${e.aggregateId}`))].sort();
+    if (keys.length) await sql`SELECT pg_advisory_xact_lock(${LOCK_AGGREGATE}::int, hashtext(k)) FROM unnest(${keys}::text[]) AS k`.execute(this.trx);
+    if (events.some((e) => POLICY_AGGREGATES.has(e.aggregateType))) this.policy.changed = true;
+    return super.appendEvents(events);
   }
 }

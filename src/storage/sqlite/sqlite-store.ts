@@ -163,6 +163,12 @@ export class SqliteStore extends SqlRepo implements Store {
     return r;
   }
 
+  override async appendEvents(events: readonly NewEvent[]): Promise<EventRecord[]> {
+    const r = await super.appendEvents(events);
+    for (const e of r) this.noteOwnEvent(e.id);
+    return r;
+  }
+
   private noteOwnEvent(id: number, inTx?: number[]): void {
     this.ownEventIds.add(id);
     inTx?.push(id);
@@ -354,6 +360,12 @@ class ChangeTrackingRepo extends trackSessionChanges(SqlRepo) {
   override async appendEvent(e: NewEvent): Promise<EventRecord> {
     const r = await super.appendEvent(e);
     this.onEvent(r.id);
+    return r;
+  }
+
+  override async appendEvents(events: readonly NewEvent[]): Promise<EventRecord[]> {
+    const r = await super.appendEvents(events);
+    for (const e of r) this.onEvent(e.id);
     return r;
   }
 }
