@@ -121,6 +121,7 @@ describe.skipIf(unavailable !== null && !inCi)('a PostgreSQL cut under load', ()
       stop = true;
       await Promise.all(workers);
     }
+    console.log(`[postgres-restart] ${acknowledged.length} sessions acknowledged, ${seen.ok} answers 2xx, ${seen.unavailable} answers 503`);
     expect(node.child.exitCode, node.stderr() + node.stdout()).toBeNull();
     expect(node.child.signalCode).toBeNull();
     expect(unexpected.slice(0, 5)).toEqual([]);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Kysely, type Selectable, sql, type Transaction, type Updateable } from 'kysely';
 import { DomainError } from '../core/errors.js';
+import { storageUnavailable } from './unavailable.js';
 import type { Policy, PolicyPatch, Role } from '../core/policy.js';
 import type {
   Credential,
@@ -45,7 +46,7 @@ export class SqlRepo implements StoreTx {
     } catch (e) {
       if (e instanceof DomainError) throw e;
       if (this.flavor.isUniqueViolation(e)) throw new DomainError('already_exists', `${what} already exists`);
-      if (this.flavor.isUnavailable(e)) throw new DomainError('unavailable', 'storage is unavailable');
+      if (this.flavor.isUnavailable(e)) throw storageUnavailable(e);
       throw e;
     }
   }

@@ -10,6 +10,7 @@ import type { Database as Schema, SessionsTable } from '../schema.js';
 import { SessionCache } from '../session-cache.js';
 import { trackSessionChanges } from '../session-change-tracking.js';
 import { type SqlFlavor, SqlRepo, toSession } from '../sql-repo.js';
+import { storageUnavailable } from '../unavailable.js';
 
 export interface PostgresOptions {
   /** postgres://user[:password]@host[:port]/database[?…] */
@@ -106,7 +107,6 @@ const flavor: SqlFlavor = {
 /** Within ±2^53, far inside PostgreSQL's bigint; ids and ms times never get near it. */
 const clampBig = (n: number) => Math.max(Number.MIN_SAFE_INTEGER, Math.min(Number.MAX_SAFE_INTEGER, Math.trunc(n)));
 
-const unavailable = () => new DomainError('unavailable', 'storage is unavailable');
 
 const hasNul = (v: unknown) => typeof v === 'string' && v.includes('\u0000');
 const READ_OR_DELETE = /^\s*(select|delete)\b/i;
@@ -121,6 +121,12 @@ const READ_OR_DELETE = /^\s*(select|delete)\b/i;
  * The pool as Kysely sees it, turning "cannot reach PostgreSQL" into the core's neutral
  * `unavailable` on every query (the shared queries guard only their inserts), and dropping
  * a connection that failed that way instead of returning it to the pool.
+ *
+ * pg-pool listens for `error` on idle clients only: a client checked out (a query, a transaction,
+ * its advisory locks, the policy poll) whose connection drops emits `error` with no listener,
+ * which kills the process. Each checked-out client gets one here: the error marks it broken (its
+ * pending or next query fails as `unavailable`; release discards it), and the pool opens new
+ * connections once PostgreSQL is back.
  */
 function neutralPool(pool: pg.Pool): PostgresPool {
   return {
@@ -129,9 +135,13 @@ function neutralPool(pool: pg.Pool): PostgresPool {
       try {
         client = await pool.connect();
       } catch (e) {
-        throw isPgUnavailable(e) ? unavailable() : e;
+        throw isPgUnavailable(e) ? storageUnavailable(e) : e;
       }
       let broken: Error | undefined;
+      const onError = (e: Error) => {
+        broken ??= e;
+      };
+      client.on('error', onError);
       return {
         // biome-ignore lint/suspicious/noExplicitAny: forwards both overloads of pg's query
         query: ((text: any, values?: any) => {
@@ -143,10 +153,13 @@ function neutralPool(pool: pg.Pool): PostgresPool {
           return client.query(text, values).catch((e: unknown) => {
             if (!isPgUnavailable(e)) throw e;
             broken = e instanceof Error ? e : new Error(String(e));
-            throw unavailable();
+            throw storageUnavailable(e);
           });
         }) as PostgresPoolClient['query'],
-        release: () => client.release(broken),
+        release: () => {
+          client.removeListener('error', onError);
+          client.release(broken);
+        },
       };
     },
     end: () => pool.end(),
@@ -473,7 +486,7 @@ export class PostgresStore extends SqlRepo implements Store {
           });
         } catch (e) {
           if (!isRetryable(e)) throw e;
-          if (attempt >= TX_ATTEMPTS) throw unavailable();
+          if (attempt >= TX_ATTEMPTS) throw storageUnavailable(e);
         }
       }
     } finally {
