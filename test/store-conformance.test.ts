@@ -12,7 +12,8 @@ import { createCore } from '../src/core/index.js';
 import type { PasswordHasher, SessionRecord, Store, User } from '../src/core/ports.js';
 import { openStore } from '../src/storage/index.js';
 import { describePostgres, PostgresStore } from '../src/storage/postgres/postgres-store.js';
-import { createTestDatabase, postgresUnavailableReason, type TestDatabase } from './pg-helpers.js';
+import { createTestDatabase, postgresUnavailableReason, redisUnavailableReason, TEST_REDIS_URL, type TestDatabase } from './pg-helpers.js';
+import { TcpProxy } from './tcp-proxy.js';
 
 // One suite of the storage port's behaviour, run against every adapter: SQLite (a temp
 // directory) and PostgreSQL (a fresh database per test on SESSIOND_TEST_DATABASE_URL's server).
@@ -626,6 +627,42 @@ describe.skipIf(pgUnavailable !== null)('PostgreSQL faults', () => {
       expect(await store.ping()).toBe(true);
     } finally {
       await store.close();
+    }
+  });
+
+  it('failed policy polls and cache-epoch reads are reported by task (not swallowed), and the poll resumes when PostgreSQL is back', async () => {
+    const redisDown = await redisUnavailableReason();
+    const proxy = await TcpProxy.start(db.url, 5432);
+    const errors: string[] = [];
+    const store = await PostgresStore.open({
+      url: proxy.urlFor(db.url),
+      poolSize: 2,
+      activityFlushMs: 60_000,
+      externalPollMs: 50,
+      connectTimeoutMs: 300,
+      onError: (_e, task) => errors.push(task),
+      ...(redisDown ? {} : { redis: { url: TEST_REDIS_URL, prefix: `sessiond-test-${randomBytes(6).toString('hex')}:` }, cacheEpochPollMs: 50 }),
+    });
+    const other = await PostgresStore.open({ url: db.url, poolSize: 1, activityFlushMs: 60_000 });
+    try {
+      let changes = 0;
+      store.onExternalChange(() => changes++);
+      await sleep(200);
+      const baseline = changes; // with Redis, the subscription coming up counts as one
+      proxy.drop();
+      await sleep(600);
+      expect(errors).toContain('policy_poll');
+      if (!redisDown) expect(errors).toContain('cache_epoch');
+      proxy.restore();
+      await sleep(600); // the pool reconnects; the poll notes where the events are
+      await other.appendEvent({ type: 'policy.changed', aggregateType: 'policy', aggregateId: 'instance', actor: 'system', organizationId: 'default', atMs: Date.now(), data: {} });
+      const t0 = Date.now();
+      while (changes === baseline && Date.now() - t0 < 3000) await sleep(20);
+      expect(changes).toBeGreaterThan(baseline);
+    } finally {
+      await other.close();
+      await store.close();
+      await proxy.close();
     }
   });
 

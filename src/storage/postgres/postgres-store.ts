@@ -3,6 +3,7 @@ import pg from 'pg';
 import { DomainError } from '../../core/errors.js';
 import type { EventQuery, EventRecord, NewEvent, SessionRecord, SessionUse, Store, StoreTx } from '../../core/ports.js';
 import { type Activity, ActivityBuffer } from '../activity-buffer.js';
+import type { BackgroundErrorSink } from '../background.js';
 import { migrate } from '../migrations.js';
 import type { RedisBus } from '../redis-bus.js';
 import type { RedisSessionTier } from '../redis-session-tier.js';
@@ -19,7 +20,7 @@ export interface PostgresOptions {
   poolSize: number;
   /** How often pending last-activity times are written, in ms. */
   activityFlushMs: number;
-  onError?: (e: unknown) => void;
+  onError?: BackgroundErrorSink;
   /** Fail-fast limits (ms); the defaults suit production. */
   connectTimeoutMs?: number;
   statementTimeoutMs?: number;
@@ -205,7 +206,7 @@ export class PostgresStore extends SqlRepo implements Store {
   /** `max(id):count` of the policy/organization events at the last poll (see pollExternalChanges). */
   private lastPolicyMark: string | null = null;
   private readonly externalPollMs: number;
-  private readonly onError: (e: unknown) => void;
+  private readonly onError: BackgroundErrorSink;
   /** Present only with Redis. */
   private readonly cache: SessionCache | null;
   private bus: RedisBus | null = null;
@@ -229,7 +230,7 @@ export class PostgresStore extends SqlRepo implements Store {
     this.description = o.redis
       ? `${describePostgres(o.url)} + Redis ${describeRedis(o.redis.url)} (shared session cache, invalidation, activity)`
       : describePostgres(o.url);
-    this.activity = new ActivityBuffer((b) => this.writeActivity(b), o.activityFlushMs, 50_000, o.onError);
+    this.activity = new ActivityBuffer((b) => this.writeActivity(b), o.activityFlushMs, 50_000, (e) => this.onError(e, 'activity_flush'));
     this.externalPollMs = o.externalPollMs ?? 500;
     this.onError = o.onError ?? (() => {});
     const ttlMs = o.sessionCacheTtlMs ?? NODE_CACHE_TTL_MS;
@@ -251,14 +252,15 @@ export class PostgresStore extends SqlRepo implements Store {
         this.generation++;
         this.cache?.clear();
       },
-      onError: (e) => this.onError(new Error('Redis (shared session cache) failed; answering from PostgreSQL', { cause: e })),
+      onError: (e) => this.onError(new Error('Redis (shared session cache) failed; answering from PostgreSQL', { cause: e }), 'redis'),
+      onEpochError: (e) => this.onError(new Error('reading the shared cache epoch failed (the shared cache is not used meanwhile)', { cause: e }), 'cache_epoch'),
     });
     this.bus = new RedisBus(
       {
         url: r.url,
         prefix: r.prefix,
         commandTimeoutMs: r.commandTimeoutMs ?? 250,
-        onError: (e) => this.onError(new Error('Redis (session cache invalidation)', { cause: e })),
+        onError: (e) => this.onError(new Error('Redis (session cache invalidation)', { cause: e }), 'redis'),
       },
       {
         sessions: (ids, changing) => this.forgetLocally(ids, changing),
@@ -294,7 +296,7 @@ export class PostgresStore extends SqlRepo implements Store {
     const ok = await this.tellRedis(ids, false);
     // A moved epoch committed with the change already puts every node on fresh keys and clears their memory.
     if (ok || epochMoved) return;
-    await bumpCacheEpoch(this.kysely).catch((e: unknown) => this.onError(new Error('moving the shared cache epoch failed', { cause: e })));
+    await bumpCacheEpoch(this.kysely).catch((e: unknown) => this.onError(new Error('moving the shared cache epoch failed', { cause: e }), 'cache_epoch'));
   }
 
   /**
@@ -362,7 +364,7 @@ export class PostgresStore extends SqlRepo implements Store {
       try {
         l();
       } catch (e) {
-        this.onError(e);
+        this.onError(new Error('a listener of outside policy changes failed', { cause: e }), 'policy_poll');
       }
     }
   }
@@ -391,9 +393,14 @@ export class PostgresStore extends SqlRepo implements Store {
   onExternalChange(listener: () => void): void {
     this.externalListeners.push(listener);
     if (this.externalTimer) return;
-    this.externalTimer = setInterval(() => void this.pollExternalChanges().catch(() => {}), this.externalPollMs);
+    // Without Redis this poll is the only way other nodes' policy changes arrive: its failures are reported, not swallowed.
+    const poll = () =>
+      void this.pollExternalChanges().catch((e: unknown) =>
+        this.onError(new Error("polling for other nodes' policy changes failed (retried)", { cause: e }), 'policy_poll'),
+      );
+    this.externalTimer = setInterval(poll, this.externalPollMs);
     this.externalTimer.unref();
-    void this.pollExternalChanges().catch(() => {});
+    poll();
   }
 
   private polling = false;
@@ -436,7 +443,7 @@ export class PostgresStore extends SqlRepo implements Store {
       application_name: 'sessiond',
     });
     // An idle connection dropped by the server (restart) must not crash the process; the pool replaces it.
-    pool.on('error', (e) => o.onError?.(new Error('an idle PostgreSQL connection was lost (the pool opens a new one)', { cause: e })));
+    pool.on('error', (e) => o.onError?.(new Error('an idle PostgreSQL connection was lost (the pool opens a new one)', { cause: e }), 'postgres_connection'));
     const kysely = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: neutralPool(pool) }) });
     try {
       await migrate(kysely, 'postgres');

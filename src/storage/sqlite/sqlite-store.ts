@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { CompiledQuery, type DatabaseConnection, Kysely, SqliteDialect, type SqliteDialectConfig, SqliteDriver } from 'kysely';
 import type { EventRecord, NewEvent, SessionRecord, SessionUse, Store, StoreTx } from '../../core/ports.js';
 import { type Activity, ActivityBuffer } from '../activity-buffer.js';
+import type { BackgroundErrorSink } from '../background.js';
 import { migrate } from '../migrations.js';
 import type { Database as Schema, SessionsTable } from '../schema.js';
 import { SessionCache } from '../session-cache.js';
@@ -21,7 +22,7 @@ export interface SqliteOptions {
   activityFlushMs: number;
   /** FULL (default): an acknowledged write survives power loss; NORMAL: survives a process kill. */
   synchronous?: 'FULL' | 'NORMAL';
-  onError?: (e: unknown) => void;
+  onError?: BackgroundErrorSink;
   /** Sessions kept in memory by token hash (0: none); see SessionCache. */
   sessionCacheEntries?: number;
 }
@@ -131,7 +132,9 @@ export class SqliteStore extends SqlRepo implements Store {
     this.writeActivityTx = sqlite.transaction((batch: Activity[]) => {
       for (const a of batch) update.run(a.atMs, a.ip, a.sessionId, a.atMs);
     });
-    this.activity = new ActivityBuffer((b) => (this.worker ? this.worker.write(b) : this.writeActivity(b)), o.activityFlushMs, 50_000, o.onError);
+    this.activity = new ActivityBuffer((b) => (this.worker ? this.worker.write(b) : this.writeActivity(b)), o.activityFlushMs, 50_000, (e) =>
+      o.onError?.(e, 'activity_flush'),
+    );
   }
 
   /** Opens (creating if needed) the database and runs pending migrations. */
