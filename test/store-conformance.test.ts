@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemContext } from '../src/core/auth.js';
@@ -12,6 +13,7 @@ import { createCore } from '../src/core/index.js';
 import type { PasswordHasher, SessionRecord, Store, User } from '../src/core/ports.js';
 import { openStore } from '../src/storage/index.js';
 import { describePostgres, PostgresStore } from '../src/storage/postgres/postgres-store.js';
+import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
 import { createTestDatabase, postgresUnavailableReason, redisUnavailableReason, TEST_REDIS_URL, type TestDatabase } from './pg-helpers.js';
 import { TcpProxy } from './tcp-proxy.js';
 
@@ -564,6 +566,46 @@ describe.skipIf(pgUnavailable !== null)('PostgreSQL with several nodes', () => {
       await storeA.close();
       await storeB.close();
       await db.drop();
+    }
+  });
+});
+
+describe('SQLite activity worker faults', () => {
+  it('a worker thread that dies mid-batch is replaced: the batch stays pending (still overlaid), lands on the next flush, and the store keeps serving', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sessiond-worker-'));
+    const store = await SqliteStore.open({ dataDir: dir, activityFlushMs: 60_000, synchronous: 'NORMAL' });
+    try {
+      const s = session();
+      await store.insertSession(s);
+      store.recordActivity(s.id, s.createdAtMs + 1000, '198.51.100.1');
+      await store.flush(); // starts the worker
+      const first = store.activityThread;
+      expect(first).not.toBeNull();
+
+      store.recordActivity(s.id, s.createdAtMs + 2000, '198.51.100.2');
+      const flushing = store.flush();
+      await first?.terminate(); // dies before it answers the batch
+      await expect(flushing).rejects.toThrow(/activity worker exited/);
+      expect(store.withPendingActivity(s)).toMatchObject({ lastActiveAtMs: s.createdAtMs + 2000, lastIp: '198.51.100.2' });
+
+      await store.flush(); // a new worker
+      expect(store.activityThread).not.toBeNull();
+      expect(store.activityThread).not.toBe(first);
+      const stored = new Database(join(dir, 'sessiond.db'), { readonly: true });
+      try {
+        expect(stored.prepare('SELECT last_active_at_ms AS t, last_ip AS ip FROM sessions WHERE id = ?').get(s.id)).toEqual({
+          t: s.createdAtMs + 2000,
+          ip: '198.51.100.2',
+        });
+      } finally {
+        stored.close();
+      }
+      const other = session();
+      await store.insertSession(other);
+      expect((await store.getSession(other.id))?.id).toBe(other.id);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -230,6 +230,11 @@ export class SqliteStore extends SqlRepo implements Store {
     return { entries: this.cache.size, hits: this.cache.hits, misses: this.cache.misses };
   }
 
+  /** For tests: the activity worker thread, while one runs (a file database, after the first flush). */
+  get activityThread() {
+    return this.worker?.thread ?? null;
+  }
+
   /** Called when another process changed the database file (its caches may be stale). */
   onExternalChange(listener: () => void): void {
     this.externalListeners.push(listener);
