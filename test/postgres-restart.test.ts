@@ -11,9 +11,10 @@ import { TcpProxy } from './tcp-proxy.js';
 // A real `sessiond serve` node on PostgreSQL + Redis whose PostgreSQL connection goes through a
 // TCP proxy (test/tcp-proxy.ts; the shared server is never touched). Under concurrent sign-ins
 // and introspections the proxy cuts every connection and refuses new ones for ~3 s, three times
-// in a row: the node must stay up, answer 503 `unavailable` (no other 5xx) meanwhile, be ready
-// again within 10 s of each restore, and keep every session it acknowledged. Without PostgreSQL
-// or Redis the file is skipped with the reason; CI=true fails instead.
+// in a row (the second time Redis, also behind a proxy, with it): the node must stay up, answer
+// 503 `unavailable` (no other 5xx) meanwhile, be ready again within 10 s of each restore, and
+// keep every session it acknowledged. Without PostgreSQL or Redis the file is skipped with the
+// reason; CI=true fails instead.
 
 const unavailable = await postgresBackendUnavailableReason();
 const inCi = process.env.CI === 'true';
@@ -56,12 +57,14 @@ describe.skipIf(unavailable !== null && !inCi)('a PostgreSQL cut under load', ()
     cleanups.push(() => db.drop());
     const proxy = await TcpProxy.start(db.url, 5432);
     cleanups.push(() => proxy.close());
+    const redisProxy = await TcpProxy.start(TEST_REDIS_URL, 6379);
+    cleanups.push(() => redisProxy.close());
     const dataDir = mkdtempSync(join(tmpdir(), 'sessiond-pgcut-'));
     cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
     const node: ServerProcess = await startServer(dataDir, await freePort(), {
       SESSIOND_DATABASE_URL: proxy.urlFor(db.url),
       SESSIOND_DATABASE_POOL_SIZE: '5',
-      SESSIOND_REDIS_URL: TEST_REDIS_URL,
+      SESSIOND_REDIS_URL: redisProxy.urlFor(TEST_REDIS_URL),
       SESSIOND_REDIS_PREFIX: `sessiond-test-${randomBytes(6).toString('hex')}:`,
     });
     cleanups.push(async () => {
@@ -108,11 +111,15 @@ describe.skipIf(unavailable !== null && !inCi)('a PostgreSQL cut under load', ()
       for (let cut = 0; cut < CUTS; cut++) {
         await sleep(1000);
         const before = seen.unavailable;
+        // The second cut takes Redis down with PostgreSQL (the node must survive its clients' errors too).
+        const withRedis = cut === 1;
         proxy.drop();
+        if (withRedis) redisProxy.drop();
         await sleep(CUT_MS);
         expect(node.child.exitCode, `the node died: ${node.stderr()}`).toBeNull();
         expect(seen.unavailable, 'requests answered 503 during the cut').toBeGreaterThan(before);
         proxy.restore();
+        if (withRedis) redisProxy.restore();
         const ms = await readyWithin(node.base, 10_000);
         console.log(`[postgres-restart] cut ${cut + 1}: ready ${ms} ms after the restore`);
       }
@@ -125,7 +132,7 @@ describe.skipIf(unavailable !== null && !inCi)('a PostgreSQL cut under load', ()
     expect(node.child.exitCode, node.stderr() + node.stdout()).toBeNull();
     expect(node.child.signalCode).toBeNull();
     expect(unexpected.slice(0, 5)).toEqual([]);
-    expect(acknowledged.length).toBeGreaterThan(50);
+    expect(acknowledged.length).toBeGreaterThan(10);
 
     // Every acknowledged session is still active (introspected through the recovered node).
     const lost: string[] = [];
