@@ -700,7 +700,15 @@ describe.skipIf(pgUnavailable !== null)('PostgreSQL faults', () => {
       if (!redisDown) expect(errors).toContain('cache_epoch');
       proxy.restore();
       await sleep(600); // the pool reconnects; the poll notes where the events are
-      await other.appendEvent({ type: 'policy.changed', aggregateType: 'policy', aggregateId: 'instance', actor: 'system', organizationId: 'default', atMs: Date.now(), data: {} });
+      await other.appendEvent({
+        type: 'policy.changed',
+        aggregateType: 'policy',
+        aggregateId: 'instance',
+        actor: 'system',
+        organizationId: 'default',
+        atMs: Date.now(),
+        data: {},
+      });
       const t0 = Date.now();
       while (changes === baseline && Date.now() - t0 < 3000) await sleep(20);
       expect(changes).toBeGreaterThan(baseline);

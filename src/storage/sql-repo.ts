@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Kysely, type Selectable, sql, type Transaction, type Updateable } from 'kysely';
 import { DomainError } from '../core/errors.js';
-import { storageUnavailable } from './unavailable.js';
 import type { Policy, PolicyPatch, Role } from '../core/policy.js';
 import type {
   Credential,
@@ -18,6 +17,7 @@ import type {
 } from '../core/ports.js';
 import type { StoredEndReason } from '../core/session-rules.js';
 import type { CredentialsTable, Database, EventsTable, SessionsTable, UsersTable } from './schema.js';
+import { storageUnavailable } from './unavailable.js';
 
 /** Driver-specific knowledge the shared queries need. */
 export interface SqlFlavor {

@@ -108,7 +108,6 @@ const flavor: SqlFlavor = {
 /** Within ±2^53, far inside PostgreSQL's bigint; ids and ms times never get near it. */
 const clampBig = (n: number) => Math.max(Number.MIN_SAFE_INTEGER, Math.min(Number.MAX_SAFE_INTEGER, Math.trunc(n)));
 
-
 const hasNul = (v: unknown) => typeof v === 'string' && v.includes('\u0000');
 const READ_OR_DELETE = /^\s*(select|delete)\b/i;
 
@@ -230,7 +229,12 @@ export class PostgresStore extends SqlRepo implements Store {
     this.description = o.redis
       ? `${describePostgres(o.url)} + Redis ${describeRedis(o.redis.url)} (shared session cache, invalidation, activity)`
       : describePostgres(o.url);
-    this.activity = new ActivityBuffer((b) => this.writeActivity(b), o.activityFlushMs, 50_000, (e) => this.onError(e, 'activity_flush'));
+    this.activity = new ActivityBuffer(
+      (b) => this.writeActivity(b),
+      o.activityFlushMs,
+      50_000,
+      (e) => this.onError(e, 'activity_flush'),
+    );
     this.externalPollMs = o.externalPollMs ?? 500;
     this.onError = o.onError ?? (() => {});
     const ttlMs = o.sessionCacheTtlMs ?? NODE_CACHE_TTL_MS;
@@ -253,7 +257,8 @@ export class PostgresStore extends SqlRepo implements Store {
         this.cache?.clear();
       },
       onError: (e) => this.onError(new Error('Redis (shared session cache) failed; answering from PostgreSQL', { cause: e }), 'redis'),
-      onEpochError: (e) => this.onError(new Error('reading the shared cache epoch failed (the shared cache is not used meanwhile)', { cause: e }), 'cache_epoch'),
+      onEpochError: (e) =>
+        this.onError(new Error('reading the shared cache epoch failed (the shared cache is not used meanwhile)', { cause: e }), 'cache_epoch'),
     });
     this.bus = new RedisBus(
       {

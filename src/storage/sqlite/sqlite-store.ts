@@ -132,8 +132,11 @@ export class SqliteStore extends SqlRepo implements Store {
     this.writeActivityTx = sqlite.transaction((batch: Activity[]) => {
       for (const a of batch) update.run(a.atMs, a.ip, a.sessionId, a.atMs);
     });
-    this.activity = new ActivityBuffer((b) => (this.worker ? this.worker.write(b) : this.writeActivity(b)), o.activityFlushMs, 50_000, (e) =>
-      o.onError?.(e, 'activity_flush'),
+    this.activity = new ActivityBuffer(
+      (b) => (this.worker ? this.worker.write(b) : this.writeActivity(b)),
+      o.activityFlushMs,
+      50_000,
+      (e) => o.onError?.(e, 'activity_flush'),
     );
   }
 
