@@ -14,7 +14,7 @@ import { postgresBackendUnavailableReason } from './test/pg-helpers.js';
 // naming what is skipped; with CI=true test/postgres-global-setup.ts fails the run.
 
 /** Files about PostgreSQL (+ Redis) only: they open their own databases and prefixes. */
-const POSTGRES_ONLY_FILES = ['test/multi-node.test.ts', 'test/redis-cache.test.ts', 'test/redis-invalidation.test.ts'];
+const POSTGRES_ONLY_FILES = ['test/multi-node.test.ts', 'test/postgres-restart.test.ts', 'test/redis-cache.test.ts', 'test/redis-invalidation.test.ts'];
 
 /** Files that start apps, processes or stores on the backend of the run (see test/helpers.ts). */
 const BOTH_BACKENDS_FILES = [

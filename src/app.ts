@@ -8,6 +8,7 @@ import { systemClock } from './core/clock.js';
 import { type Core, createCore } from './core/index.js';
 import type { GeoLocator, PasswordHasher } from './core/ports.js';
 import { sweepEndedSessions } from './core/sweep.js';
+import { backgroundErrorReporter } from './server/background-errors.js';
 import { buildHttp } from './server/http.js';
 import { createMetrics } from './server/metrics.js';
 import { createTracing } from './server/tracing.js';
@@ -47,7 +48,7 @@ export async function createApp(config: Config, o: AppOptions = {}) {
     redisUrl: config.redisUrl,
     redisPrefix: config.redisPrefix,
     redisCommandTimeoutMs: config.redisCommandTimeoutMs,
-    onError: (err) => logger.error({ err }, 'storage background work failed (session activity write, or the Redis connection); will retry'),
+    onError: backgroundErrorReporter(logger, metrics.backgroundErrors),
   });
   // Store latency is measured at the port boundary, around every round trip (not the cache's synchronous lookups).
   const store = instrumentStore(opened, metrics.storeInstruments, tracing?.storeSpans(config.databaseUrl ? 'postgresql' : 'sqlite') ?? null);

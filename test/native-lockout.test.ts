@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../src/config/config.js';
-import { BOOTSTRAP, expectError, startTestApp, storageOf, type TestApp } from './helpers.js';
+import { BOOTSTRAP, expectError, lockStorageWrites, startTestApp, storageOf, type TestApp } from './helpers.js';
 
 // Lockout after repeated wrong passwords (src/core/lockout.ts) through the native API, on a real
 // SQLite file (PostgreSQL + Redis on the postgres run): the policy fields, the user view, the
@@ -102,6 +102,23 @@ describe('lockout through the native API', () => {
     } finally {
       await t.req('PATCH', '/v1/policy', { maxFailedPasswordAttempts: 10, lockoutSeconds: 900 });
     }
+  });
+
+  it('a failure count or reset while another writer holds the lock past its timeout answers 503 unavailable, not 500', { timeout: 45_000 }, async () => {
+    await createUser(t, 'held');
+    expect((await signIn(t, 'held', 'wrong password')).status).toBe(401); // a count to reset below
+    const unlock = await lockStorageWrites(t);
+    const answers: Res[] = [];
+    try {
+      // Each runs one statement outside any transaction: the count, the unknown-name count, the reset.
+      answers.push(await signIn(t, 'held', 'another wrong password'));
+      answers.push(await signIn(t, 'nobody-at-all', 'whatever'));
+      answers.push(await signIn(t, 'held', PW));
+    } finally {
+      await unlock();
+    }
+    for (const r of answers) expectError(r, 503, 'unavailable');
+    expect((await signIn(t, 'held', PW)).status).toBe(201);
   });
 
   it('writes through Looker and LogScale keep the lockout fields (they map only their own)', async () => {

@@ -2,7 +2,10 @@ import { Code, ConnectError } from '@connectrpc/connect';
 import { createServerTransport } from '@zitadel/client/node';
 import { createSessionServiceClient } from '@zitadel/client/v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BOOTSTRAP, onPostgres, startTestApp, type TestApp } from './helpers.js';
+import { createLogger } from '../src/app.js';
+import { backgroundErrorReporter } from '../src/server/background-errors.js';
+import { createMetrics } from '../src/server/metrics.js';
+import { BOOTSTRAP, LogSink, onPostgres, startTestApp, type TestApp } from './helpers.js';
 
 // Observability: Prometheus metrics of every surface (ZITADEL's RPCs too), sign-ins, sessions
 // ended by reason, the store's latency at the port boundary, the session cache; request ids in
@@ -251,5 +254,34 @@ describe('metrics of sign-ins, ended sessions, the store and the session cache',
     } finally {
       await fresh.close();
     }
+  });
+});
+
+describe('failed background work of storage', () => {
+  it('is counted by task in /metrics, and logged with its cause at most once a minute per task', async () => {
+    const metrics = createMetrics();
+    const logs = new LogSink();
+    const report = backgroundErrorReporter(createLogger('info', logs), metrics.backgroundErrors);
+    for (let i = 0; i < 5; i++) report(new Error('poll failed', { cause: new Error('Connection terminated unexpectedly') }), 'policy_poll');
+    report(new Error('epoch read failed'), 'cache_epoch');
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('sessiond_background_errors_total{task="policy_poll"} 5');
+    expect(text).toContain('sessiond_background_errors_total{task="cache_epoch"} 1');
+    const lines = logs.lines.map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.level, l.task])).toEqual([
+      [50, 'policy_poll'],
+      [50, 'cache_epoch'],
+    ]);
+    expect(lines[0].err.message).toBe('poll failed: Connection terminated unexpectedly');
+
+    // After the interval, the next failure is logged with the number left out meanwhile.
+    const short = backgroundErrorReporter(createLogger('info', logs), metrics.backgroundErrors, 50);
+    for (let i = 0; i < 3; i++) short(new Error('down'), 'redis');
+    await new Promise((r) => setTimeout(r, 60));
+    short(new Error('still down'), 'redis');
+    expect(logs.lines.slice(2).map((l) => JSON.parse(l))).toMatchObject([
+      { task: 'redis', notLoggedSinceLast: 0, err: { message: 'down' } },
+      { task: 'redis', notLoggedSinceLast: 2, err: { message: 'still down' } },
+    ]);
   });
 });

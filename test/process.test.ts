@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import http2 from 'node:http2';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describePostgres } from '../src/storage/postgres/postgres-store.js';
 import { BOOTSTRAP, freshStorage, type TestStorage } from './helpers.js';
@@ -121,4 +122,31 @@ describe('server process', () => {
     await h2closed;
     agent.destroy();
   }, 30_000);
+
+  for (const kind of ['exception', 'rejection'] as const) {
+    it(`an unhandled ${kind} is logged as one fatal JSON line with its cause, and the process exits 1`, async () => {
+      const { dataDir, env } = await fresh();
+      // Preloaded into the real process: SIGUSR2 raises what no code of sessiond handles.
+      const preload = join(dataDir, 'crash-on-signal.mjs');
+      writeFileSync(
+        preload,
+        `process.on('SIGUSR2', () => {
+          const err = new Error('test-${kind}', { cause: new Error('the underlying cause') });
+          if (process.env.CRASH_KIND === 'rejection') Promise.reject(err);
+          else throw err;
+        });`,
+      );
+      const { child, stdout } = await startServer(dataDir, await freePort(), { ...env, CRASH_KIND: kind, NODE_OPTIONS: `--import=${pathToFileURL(preload)}` });
+      child.kill('SIGUSR2');
+      expect((await exited(child)).code).toBe(1);
+      const fatal = stdout()
+        .split('\n')
+        .filter((l) => l.includes('"level":60'))
+        .map((l) => JSON.parse(l));
+      expect(fatal).toHaveLength(1);
+      expect(fatal[0].msg).toBe(kind === 'exception' ? 'sessiond crashed: uncaught exception' : 'sessiond crashed: unhandled promise rejection');
+      // pino's error serializer appends the causes' messages (and stacks).
+      expect(fatal[0].err.message).toBe(`test-${kind}: the underlying cause`);
+    });
+  }
 });

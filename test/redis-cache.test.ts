@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -13,6 +12,7 @@ import { FILL_WINDOW_MS } from '../src/storage/redis-session-tier.js';
 import { startTestApp, type TestApp } from './helpers.js';
 import { createTestDatabase, postgresBackendUnavailableReason, TEST_REDIS_URL, type TestDatabase } from './pg-helpers.js';
 import { noHasher, sessionRecord, within } from './records.js';
+import { TcpProxy } from './tcp-proxy.js';
 
 // The shared session cache in Redis (PostgreSQL + Redis): several nodes (stores or whole apps on
 // one fresh database, one key prefix per test) validate from memory, then Redis, then PostgreSQL;
@@ -38,76 +38,6 @@ const DEAD_REDIS_URL = 'redis://127.0.0.1:1';
 const PASSWORD = 'correct horse battery staple';
 
 const session = sessionRecord;
-
-/**
- * A TCP proxy in front of the real Redis, for one node: `stall()` holds every byte (a Redis that
- * stops answering without closing anything), `drop()` cuts every connection and refuses new ones,
- * `restore()` passes traffic again (held bytes first, in order).
- */
-class RedisProxy {
-  private state: 'pass' | 'stalled' | 'down' = 'pass';
-  private readonly pairs = new Set<{ client: net.Socket; upstream: net.Socket; up: Buffer[]; down: Buffer[] }>();
-  private constructor(private readonly server: net.Server) {}
-
-  static async start(): Promise<RedisProxy> {
-    const target = new URL(TEST_REDIS_URL);
-    const server = net.createServer();
-    const proxy = new RedisProxy(server);
-    server.on('connection', (client) => proxy.accept(client, target));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return proxy;
-  }
-
-  get url(): string {
-    return `redis://127.0.0.1:${(this.server.address() as net.AddressInfo).port}`;
-  }
-
-  private accept(client: net.Socket, target: URL): void {
-    if (this.state === 'down') {
-      client.destroy();
-      return;
-    }
-    const upstream = net.connect(Number(target.port || 6379), target.hostname);
-    const pair = { client, upstream, up: [] as Buffer[], down: [] as Buffer[] };
-    this.pairs.add(pair);
-    client.on('data', (d: Buffer) => (this.state === 'stalled' ? pair.up.push(d) : upstream.write(d)));
-    upstream.on('data', (d: Buffer) => (this.state === 'stalled' ? pair.down.push(d) : client.write(d)));
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-      this.pairs.delete(pair);
-    };
-    for (const s of [client, upstream]) {
-      s.on('close', end);
-      s.on('error', end);
-    }
-  }
-
-  stall(): void {
-    this.state = 'stalled';
-  }
-
-  drop(): void {
-    this.state = 'down';
-    for (const p of [...this.pairs]) {
-      p.client.destroy();
-      p.upstream.destroy();
-    }
-  }
-
-  restore(): void {
-    this.state = 'pass';
-    for (const p of this.pairs) {
-      for (const d of p.up.splice(0)) p.upstream.write(d);
-      for (const d of p.down.splice(0)) p.client.write(d);
-    }
-  }
-
-  async close(): Promise<void> {
-    this.drop();
-    await new Promise((resolve) => this.server.close(resolve));
-  }
-}
 
 let db: TestDatabase | null = null;
 let prefix = '';
@@ -145,10 +75,11 @@ async function node(o: { redisUrl?: string; memoryEntries?: number; memoryTtlMs?
   return s;
 }
 
-async function proxy(): Promise<RedisProxy> {
-  const p = await RedisProxy.start();
+/** A proxy in front of the real Redis (test/tcp-proxy.ts); `url` reaches Redis through it. */
+async function proxy(): Promise<TcpProxy & { url: string }> {
+  const p = await TcpProxy.start(TEST_REDIS_URL, 6379);
   cleanups.push(() => p.close());
-  return p;
+  return Object.assign(p, { url: p.urlFor(TEST_REDIS_URL) });
 }
 
 /** An app (a whole node) on this test's database and prefix. */

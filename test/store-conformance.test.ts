@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemContext } from '../src/core/auth.js';
@@ -12,7 +13,9 @@ import { createCore } from '../src/core/index.js';
 import type { PasswordHasher, SessionRecord, Store, User } from '../src/core/ports.js';
 import { openStore } from '../src/storage/index.js';
 import { describePostgres, PostgresStore } from '../src/storage/postgres/postgres-store.js';
-import { createTestDatabase, postgresUnavailableReason, type TestDatabase } from './pg-helpers.js';
+import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
+import { createTestDatabase, postgresUnavailableReason, redisUnavailableReason, TEST_REDIS_URL, type TestDatabase } from './pg-helpers.js';
+import { TcpProxy } from './tcp-proxy.js';
 
 // One suite of the storage port's behaviour, run against every adapter: SQLite (a temp
 // directory) and PostgreSQL (a fresh database per test on SESSIOND_TEST_DATABASE_URL's server).
@@ -594,6 +597,46 @@ describe.skipIf(pgUnavailable !== null)('PostgreSQL with several nodes', () => {
   });
 });
 
+describe('SQLite activity worker faults', () => {
+  it('a worker thread that dies mid-batch is replaced: the batch stays pending (still overlaid), lands on the next flush, and the store keeps serving', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sessiond-worker-'));
+    const store = await SqliteStore.open({ dataDir: dir, activityFlushMs: 60_000, synchronous: 'NORMAL' });
+    try {
+      const s = session();
+      await store.insertSession(s);
+      store.recordActivity(s.id, s.createdAtMs + 1000, '198.51.100.1');
+      await store.flush(); // starts the worker
+      const first = store.activityThread;
+      expect(first).not.toBeNull();
+
+      store.recordActivity(s.id, s.createdAtMs + 2000, '198.51.100.2');
+      const flushing = store.flush();
+      await first?.terminate(); // dies before it answers the batch
+      await expect(flushing).rejects.toThrow(/activity worker exited/);
+      expect(store.withPendingActivity(s)).toMatchObject({ lastActiveAtMs: s.createdAtMs + 2000, lastIp: '198.51.100.2' });
+
+      await store.flush(); // a new worker
+      expect(store.activityThread).not.toBeNull();
+      expect(store.activityThread).not.toBe(first);
+      const stored = new Database(join(dir, 'sessiond.db'), { readonly: true });
+      try {
+        expect(stored.prepare('SELECT last_active_at_ms AS t, last_ip AS ip FROM sessions WHERE id = ?').get(s.id)).toEqual({
+          t: s.createdAtMs + 2000,
+          ip: '198.51.100.2',
+        });
+      } finally {
+        stored.close();
+      }
+      const other = session();
+      await store.insertSession(other);
+      expect((await store.getSession(other.id))?.id).toBe(other.id);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe.skipIf(pgUnavailable !== null)('PostgreSQL faults', () => {
   let db: TestDatabase;
   beforeAll(async () => {
@@ -620,7 +663,10 @@ describe.skipIf(pgUnavailable !== null)('PostgreSQL faults', () => {
       await holder.query('BEGIN');
       await holder.query("SELECT pg_advisory_xact_lock(1, hashtext('held-user'))");
       const t0 = Date.now();
-      expect(await codeOf(store.transaction((tx) => tx.listOpenSessionsOfSubject('held-user')))).toBe('unavailable');
+      const err = await store.transaction((tx) => tx.listOpenSessionsOfSubject('held-user')).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'unavailable' });
+      // The driver's error stays behind it as the standard `cause` (logged, never answered).
+      expect((err as DomainError).cause).toMatchObject({ code: expect.stringMatching(/^(55P03|57014)$/) });
       expect(Date.now() - t0).toBeLessThan(2_000);
       await holder.query('ROLLBACK');
       expect(await store.transaction((tx) => tx.listOpenSessionsOfSubject('held-user'))).toEqual([]);
@@ -653,6 +699,50 @@ describe.skipIf(pgUnavailable !== null)('PostgreSQL faults', () => {
       expect(await store.ping()).toBe(true);
     } finally {
       await store.close();
+    }
+  });
+
+  it('failed policy polls and cache-epoch reads are reported by task (not swallowed), and the poll resumes when PostgreSQL is back', async () => {
+    const redisDown = await redisUnavailableReason();
+    const proxy = await TcpProxy.start(db.url, 5432);
+    const errors: string[] = [];
+    const store = await PostgresStore.open({
+      url: proxy.urlFor(db.url),
+      poolSize: 2,
+      activityFlushMs: 60_000,
+      externalPollMs: 50,
+      connectTimeoutMs: 300,
+      onError: (_e, task) => errors.push(task),
+      ...(redisDown ? {} : { redis: { url: TEST_REDIS_URL, prefix: `sessiond-test-${randomBytes(6).toString('hex')}:` }, cacheEpochPollMs: 50 }),
+    });
+    const other = await PostgresStore.open({ url: db.url, poolSize: 1, activityFlushMs: 60_000 });
+    try {
+      let changes = 0;
+      store.onExternalChange(() => changes++);
+      await sleep(200);
+      const baseline = changes; // with Redis, the subscription coming up counts as one
+      proxy.drop();
+      await sleep(600);
+      expect(errors).toContain('policy_poll');
+      if (!redisDown) expect(errors).toContain('cache_epoch');
+      proxy.restore();
+      await sleep(600); // the pool reconnects; the poll notes where the events are
+      await other.appendEvent({
+        type: 'policy.changed',
+        aggregateType: 'policy',
+        aggregateId: 'instance',
+        actor: 'system',
+        organizationId: 'default',
+        atMs: Date.now(),
+        data: {},
+      });
+      const t0 = Date.now();
+      while (changes === baseline && Date.now() - t0 < 3000) await sleep(20);
+      expect(changes).toBeGreaterThan(baseline);
+    } finally {
+      await other.close();
+      await store.close();
+      await proxy.close();
     }
   });
 

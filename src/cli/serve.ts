@@ -1,4 +1,5 @@
 import { type Config, loadConfig } from '../config/config.js';
+import { logCrashes } from './crash.js';
 
 /** `sessiond serve`: runs until SIGTERM/SIGINT, then drains and exits 0. */
 export async function serve(o: { host?: string; port?: number; dataDir?: string }): Promise<void> {
@@ -9,8 +10,10 @@ export async function serve(o: { host?: string; port?: number; dataDir?: string 
     process.stderr.write(`${(e as Error).message}\n`);
     process.exit(2);
   }
-  const { createApp } = await import('../app.js');
-  const app = await createApp(config).catch((e: unknown) => {
+  const { createApp, createLogger } = await import('../app.js');
+  const logger = createLogger(config.logLevel);
+  logCrashes(logger);
+  const app = await createApp(config, { logger }).catch((e: unknown) => {
     process.stderr.write(`sessiond could not start: ${(e as Error).message}\n`);
     process.exit(1);
   });

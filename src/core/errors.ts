@@ -37,10 +37,10 @@ export class DomainError extends Error {
     readonly issues: FieldIssue[] = [],
     /** Seconds to wait before retrying (rate limits). */
     readonly retryAfterSeconds?: number,
+    /** `cause`: what went wrong underneath (a driver error behind `unavailable`); logged, never shown. */
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = 'DomainError';
   }
 }
-
-export const isDomainError = (e: unknown): e is DomainError => e instanceof DomainError;

@@ -90,6 +90,12 @@ export function createMetrics(o: { openSessionsTtlMs?: number } = {}) {
     labelNames: ['op'] as const,
     registers: [registry],
   });
+  const backgroundErrors = new Counter({
+    name: 'sessiond_background_errors_total',
+    help: "Failed background work of storage, retried, by task: activity_flush, policy_poll (PostgreSQL without Redis: other nodes' policy changes), cache_epoch, redis, postgres_connection",
+    labelNames: ['task'] as const,
+    registers: [registry],
+  });
   const swept = new Counter({ name: 'sessiond_sessions_swept_total', help: 'Ended sessions deleted by the sweep', registers: [registry] });
 
   const recentSignIns = new RecentSignIns();
@@ -170,6 +176,7 @@ export function createMetrics(o: { openSessionsTtlMs?: number } = {}) {
     openSessions,
     sessionCache,
     swept,
+    backgroundErrors,
     observer,
     storeInstruments,
     refresh,

@@ -62,7 +62,9 @@ export class ActivityBuffer {
     const batch = [...taken.values()];
     this.pending = new Map();
     this.inFlight = taken;
-    this.flushing = this.write(batch)
+    // A write that throws at once (a worker thread that cannot be started) must keep the batch too.
+    this.flushing = Promise.resolve()
+      .then(() => this.write(batch))
       .catch((e) => {
         for (const a of batch) {
           const now = this.pending.get(a.sessionId);

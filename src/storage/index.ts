@@ -1,4 +1,5 @@
 import type { Store } from '../core/ports.js';
+import type { BackgroundErrorSink } from './background.js';
 
 export interface StoreConfig {
   dataDir: string;
@@ -16,7 +17,8 @@ export interface StoreConfig {
   redisPrefix?: string;
   /** Timeout of a Redis command on the validation path (ms). */
   redisCommandTimeoutMs?: number;
-  onError?: (e: unknown) => void;
+  /** Failures of background work (retried), by task. */
+  onError?: BackgroundErrorSink;
 }
 
 /** Opens the configured store. Drivers load only when configured: PostgreSQL for a database URL, else SQLite. */

@@ -87,6 +87,8 @@ export interface RedisSessionTierOptions {
   /** The epoch moved: another node could not keep Redis in step, so anything cached from before is suspect. */
   onEpochChange: () => void;
   onError?: (e: unknown) => void;
+  /** Reading the epoch (PostgreSQL) failed; the tier is not trusted until a read succeeds. */
+  onEpochError?: (e: unknown) => void;
 }
 
 /**
@@ -134,7 +136,7 @@ export class RedisSessionTier {
   /** Reads the epoch and waits (briefly) for the connection; never throws for Redis. */
   async start(): Promise<void> {
     await this.pollEpoch();
-    this.epochTimer = setInterval(() => void this.pollEpoch().catch(() => {}), this.epochPollMs);
+    this.epochTimer = setInterval(() => void this.pollEpoch().catch((e: unknown) => this.o.onEpochError?.(e)), this.epochPollMs);
     this.epochTimer.unref();
     const until = Date.now() + 1000;
     while (this.r.status !== 'ready' && Date.now() < until) await new Promise((res) => setTimeout(res, 20));

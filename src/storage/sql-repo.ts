@@ -18,6 +18,7 @@ import type {
 } from '../core/ports.js';
 import type { StoredEndReason } from '../core/session-rules.js';
 import type { CredentialsTable, Database, EventsTable, SessionsTable, UsersTable } from './schema.js';
+import { storageUnavailable } from './unavailable.js';
 
 /** Driver-specific knowledge the shared queries need. */
 export interface SqlFlavor {
@@ -52,7 +53,7 @@ export class SqlRepo implements StoreTx {
     } catch (e) {
       if (e instanceof DomainError) throw e;
       if (this.flavor.isUniqueViolation(e)) throw new DomainError('already_exists', `${what} already exists`);
-      if (this.flavor.isUnavailable(e)) throw new DomainError('unavailable', 'storage is unavailable');
+      if (this.flavor.isUnavailable(e)) throw storageUnavailable(e);
       throw e;
     }
   }

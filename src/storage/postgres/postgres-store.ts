@@ -3,6 +3,7 @@ import pg from 'pg';
 import { DomainError } from '../../core/errors.js';
 import type { EventQuery, EventRecord, NewEvent, SessionRecord, SessionUse, Store, StoreTx } from '../../core/ports.js';
 import { type Activity, ActivityBuffer } from '../activity-buffer.js';
+import type { BackgroundErrorSink } from '../background.js';
 import { migrate } from '../migrations.js';
 import type { RedisBus } from '../redis-bus.js';
 import type { RedisSessionTier } from '../redis-session-tier.js';
@@ -10,6 +11,7 @@ import type { Database as Schema, SessionsTable } from '../schema.js';
 import { SessionCache } from '../session-cache.js';
 import { trackSessionChanges } from '../session-change-tracking.js';
 import { type SqlFlavor, SqlRepo, toSession } from '../sql-repo.js';
+import { storageUnavailable } from '../unavailable.js';
 
 export interface PostgresOptions {
   /** postgres://user[:password]@host[:port]/database[?…] */
@@ -18,7 +20,7 @@ export interface PostgresOptions {
   poolSize: number;
   /** How often pending last-activity times are written, in ms. */
   activityFlushMs: number;
-  onError?: (e: unknown) => void;
+  onError?: BackgroundErrorSink;
   /** Fail-fast limits (ms); the defaults suit production. */
   connectTimeoutMs?: number;
   statementTimeoutMs?: number;
@@ -106,8 +108,6 @@ const flavor: SqlFlavor = {
 /** Within ±2^53, far inside PostgreSQL's bigint; ids and ms times never get near it. */
 const clampBig = (n: number) => Math.max(Number.MIN_SAFE_INTEGER, Math.min(Number.MAX_SAFE_INTEGER, Math.trunc(n)));
 
-const unavailable = () => new DomainError('unavailable', 'storage is unavailable');
-
 const hasNul = (v: unknown) => typeof v === 'string' && v.includes('\u0000');
 const READ_OR_DELETE = /^\s*(select|delete)\b/i;
 
@@ -121,6 +121,12 @@ const READ_OR_DELETE = /^\s*(select|delete)\b/i;
  * The pool as Kysely sees it, turning "cannot reach PostgreSQL" into the core's neutral
  * `unavailable` on every query (the shared queries guard only their inserts), and dropping
  * a connection that failed that way instead of returning it to the pool.
+ *
+ * pg-pool listens for `error` on idle clients only: a client checked out (a query, a transaction,
+ * its advisory locks, the policy poll) whose connection drops emits `error` with no listener,
+ * which kills the process. Each checked-out client gets one here: the error marks it broken (its
+ * pending or next query fails as `unavailable`; release discards it), and the pool opens new
+ * connections once PostgreSQL is back.
  */
 function neutralPool(pool: pg.Pool): PostgresPool {
   return {
@@ -129,9 +135,13 @@ function neutralPool(pool: pg.Pool): PostgresPool {
       try {
         client = await pool.connect();
       } catch (e) {
-        throw isPgUnavailable(e) ? unavailable() : e;
+        throw isPgUnavailable(e) ? storageUnavailable(e) : e;
       }
       let broken: Error | undefined;
+      const onError = (e: Error) => {
+        broken ??= e;
+      };
+      client.on('error', onError);
       return {
         // biome-ignore lint/suspicious/noExplicitAny: forwards both overloads of pg's query
         query: ((text: any, values?: any) => {
@@ -143,10 +153,13 @@ function neutralPool(pool: pg.Pool): PostgresPool {
           return client.query(text, values).catch((e: unknown) => {
             if (!isPgUnavailable(e)) throw e;
             broken = e instanceof Error ? e : new Error(String(e));
-            throw unavailable();
+            throw storageUnavailable(e);
           });
         }) as PostgresPoolClient['query'],
-        release: () => client.release(broken),
+        release: () => {
+          client.removeListener('error', onError);
+          client.release(broken);
+        },
       };
     },
     end: () => pool.end(),
@@ -192,7 +205,7 @@ export class PostgresStore extends SqlRepo implements Store {
   /** `max(id):count` of the policy/organization events at the last poll (see pollExternalChanges). */
   private lastPolicyMark: string | null = null;
   private readonly externalPollMs: number;
-  private readonly onError: (e: unknown) => void;
+  private readonly onError: BackgroundErrorSink;
   /** Present only with Redis. */
   private readonly cache: SessionCache | null;
   private bus: RedisBus | null = null;
@@ -216,7 +229,12 @@ export class PostgresStore extends SqlRepo implements Store {
     this.description = o.redis
       ? `${describePostgres(o.url)} + Redis ${describeRedis(o.redis.url)} (shared session cache, invalidation, activity)`
       : describePostgres(o.url);
-    this.activity = new ActivityBuffer((b) => this.writeActivity(b), o.activityFlushMs, 50_000, o.onError);
+    this.activity = new ActivityBuffer(
+      (b) => this.writeActivity(b),
+      o.activityFlushMs,
+      50_000,
+      (e) => this.onError(e, 'activity_flush'),
+    );
     this.externalPollMs = o.externalPollMs ?? 500;
     this.onError = o.onError ?? (() => {});
     const ttlMs = o.sessionCacheTtlMs ?? NODE_CACHE_TTL_MS;
@@ -238,14 +256,16 @@ export class PostgresStore extends SqlRepo implements Store {
         this.generation++;
         this.cache?.clear();
       },
-      onError: (e) => this.onError(new Error('Redis (shared session cache) failed; answering from PostgreSQL', { cause: e })),
+      onError: (e) => this.onError(new Error('Redis (shared session cache) failed; answering from PostgreSQL', { cause: e }), 'redis'),
+      onEpochError: (e) =>
+        this.onError(new Error('reading the shared cache epoch failed (the shared cache is not used meanwhile)', { cause: e }), 'cache_epoch'),
     });
     this.bus = new RedisBus(
       {
         url: r.url,
         prefix: r.prefix,
         commandTimeoutMs: r.commandTimeoutMs ?? 250,
-        onError: (e) => this.onError(new Error('Redis (session cache invalidation)', { cause: e })),
+        onError: (e) => this.onError(new Error('Redis (session cache invalidation)', { cause: e }), 'redis'),
       },
       {
         sessions: (ids, changing) => this.forgetLocally(ids, changing),
@@ -281,7 +301,7 @@ export class PostgresStore extends SqlRepo implements Store {
     const ok = await this.tellRedis(ids, false);
     // A moved epoch committed with the change already puts every node on fresh keys and clears their memory.
     if (ok || epochMoved) return;
-    await bumpCacheEpoch(this.kysely).catch((e: unknown) => this.onError(new Error('moving the shared cache epoch failed', { cause: e })));
+    await bumpCacheEpoch(this.kysely).catch((e: unknown) => this.onError(new Error('moving the shared cache epoch failed', { cause: e }), 'cache_epoch'));
   }
 
   /**
@@ -349,7 +369,7 @@ export class PostgresStore extends SqlRepo implements Store {
       try {
         l();
       } catch (e) {
-        this.onError(e);
+        this.onError(new Error('a listener of outside policy changes failed', { cause: e }), 'policy_poll');
       }
     }
   }
@@ -378,9 +398,14 @@ export class PostgresStore extends SqlRepo implements Store {
   onExternalChange(listener: () => void): void {
     this.externalListeners.push(listener);
     if (this.externalTimer) return;
-    this.externalTimer = setInterval(() => void this.pollExternalChanges().catch(() => {}), this.externalPollMs);
+    // Without Redis this poll is the only way other nodes' policy changes arrive: its failures are reported, not swallowed.
+    const poll = () =>
+      void this.pollExternalChanges().catch((e: unknown) =>
+        this.onError(new Error("polling for other nodes' policy changes failed (retried)", { cause: e }), 'policy_poll'),
+      );
+    this.externalTimer = setInterval(poll, this.externalPollMs);
     this.externalTimer.unref();
-    void this.pollExternalChanges().catch(() => {});
+    poll();
   }
 
   private polling = false;
@@ -423,7 +448,7 @@ export class PostgresStore extends SqlRepo implements Store {
       application_name: 'sessiond',
     });
     // An idle connection dropped by the server (restart) must not crash the process; the pool replaces it.
-    pool.on('error', (e) => o.onError?.(new Error('an idle PostgreSQL connection was lost (the pool opens a new one)', { cause: e })));
+    pool.on('error', (e) => o.onError?.(new Error('an idle PostgreSQL connection was lost (the pool opens a new one)', { cause: e }), 'postgres_connection'));
     const kysely = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: neutralPool(pool) }) });
     try {
       await migrate(kysely, 'postgres');
@@ -473,7 +498,7 @@ export class PostgresStore extends SqlRepo implements Store {
           });
         } catch (e) {
           if (!isRetryable(e)) throw e;
-          if (attempt >= TX_ATTEMPTS) throw unavailable();
+          if (attempt >= TX_ATTEMPTS) throw storageUnavailable(e);
         }
       }
     } finally {

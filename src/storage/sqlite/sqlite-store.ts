@@ -3,14 +3,15 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { CompiledQuery, type DatabaseConnection, Kysely, SqliteDialect, type SqliteDialectConfig, SqliteDriver } from 'kysely';
-import { DomainError } from '../../core/errors.js';
 import type { EventRecord, NewEvent, SessionRecord, SessionUse, Store, StoreTx } from '../../core/ports.js';
 import { type Activity, ActivityBuffer } from '../activity-buffer.js';
+import type { BackgroundErrorSink } from '../background.js';
 import { migrate } from '../migrations.js';
 import type { Database as Schema, SessionsTable } from '../schema.js';
 import { SessionCache } from '../session-cache.js';
 import { trackSessionChanges } from '../session-change-tracking.js';
 import { type SqlFlavor, SqlRepo, toSession } from '../sql-repo.js';
+import { storageUnavailable } from '../unavailable.js';
 import { ACTIVITY_CHUNK, ACTIVITY_WRITER_KEY_PREFIX, SELECT_WRITERS_SQL, UPDATE_ACTIVITY_SQL } from './activity-sql.js';
 import { WorkerActivityWriter } from './activity-writer.js';
 
@@ -21,7 +22,7 @@ export interface SqliteOptions {
   activityFlushMs: number;
   /** FULL (default): an acknowledged write survives power loss; NORMAL: survives a process kill. */
   synchronous?: 'FULL' | 'NORMAL';
-  onError?: (e: unknown) => void;
+  onError?: BackgroundErrorSink;
   /** Sessions kept in memory by token hash (0: none); see SessionCache. */
   sessionCacheEntries?: number;
 }
@@ -43,6 +44,11 @@ const flavor: SqlFlavor = {
  * write: with a second writer on the file (the activity worker, another process), a transaction
  * that read first and then wrote would fail with SQLITE_BUSY_SNAPSHOT whenever the other writer
  * committed in between; waiting at the start is handled by busy_timeout instead.
+ *
+ * Every statement (in a transaction or not, BEGIN and COMMIT included) turns "the database cannot
+ * serve now" (a lock held past busy_timeout, an I/O error) into the core's neutral `unavailable`,
+ * as the PostgreSQL pool does: a write outside a transaction (a failed-password count) must not
+ * answer 500 when another writer holds the lock.
  */
 class ImmediateSqliteDialect extends SqliteDialect {
   constructor(private readonly cfg: SqliteDialectConfig) {
@@ -50,6 +56,21 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
   override createDriver() {
     return new (class extends SqliteDriver {
+      private neutral: DatabaseConnection | null = null;
+      override async acquireConnection(): Promise<DatabaseConnection> {
+        const c = await super.acquireConnection();
+        this.neutral ??= {
+          executeQuery: async (q) => {
+            try {
+              return await c.executeQuery(q);
+            } catch (e) {
+              throw flavor.isUnavailable(e) ? storageUnavailable(e) : e;
+            }
+          },
+          streamQuery: (q, chunkSize) => c.streamQuery(q, chunkSize),
+        };
+        return this.neutral;
+      }
       override async beginTransaction(connection: DatabaseConnection): Promise<void> {
         await connection.executeQuery(CompiledQuery.raw('begin immediate'));
       }
@@ -111,7 +132,12 @@ export class SqliteStore extends SqlRepo implements Store {
     this.writeActivityTx = sqlite.transaction((batch: Activity[]) => {
       for (const a of batch) update.run(a.atMs, a.ip, a.sessionId, a.atMs);
     });
-    this.activity = new ActivityBuffer((b) => (this.worker ? this.worker.write(b) : this.writeActivity(b)), o.activityFlushMs, 50_000, o.onError);
+    this.activity = new ActivityBuffer(
+      (b) => (this.worker ? this.worker.write(b) : this.writeActivity(b)),
+      o.activityFlushMs,
+      50_000,
+      (e) => o.onError?.(e, 'activity_flush'),
+    );
   }
 
   /** Opens (creating if needed) the database and runs pending migrations. */
@@ -146,9 +172,6 @@ export class SqliteStore extends SqlRepo implements Store {
     } catch (e) {
       // Rolled back: those ids were never committed and may be reused by another writer.
       for (const id of events) this.ownEventIds.delete(id);
-      // BEGIN IMMEDIATE and COMMIT run outside the repository's own error mapping: a write lock
-      // held past busy_timeout is storage being unavailable (503), not an internal error.
-      if (flavor.isUnavailable(e)) throw new DomainError('unavailable', 'storage is unavailable');
       throw e;
     } finally {
       this.worker?.leaveWriter();
@@ -184,7 +207,12 @@ export class SqliteStore extends SqlRepo implements Store {
     const hit = this.findCachedSessionByTokenHash(tokenHash);
     if (hit) return hit;
     this.cache.countMiss();
-    const row = this.byTokenHash.get(tokenHash);
+    let row: SessionsTable | undefined;
+    try {
+      row = this.byTokenHash.get(tokenHash);
+    } catch (e) {
+      throw flavor.isUnavailable(e) ? storageUnavailable(e) : e;
+    }
     if (!row) return undefined;
     const s = toSession(row);
     this.cache.set(s);
@@ -209,6 +237,11 @@ export class SqliteStore extends SqlRepo implements Store {
 
   cacheStats() {
     return { entries: this.cache.size, hits: this.cache.hits, misses: this.cache.misses };
+  }
+
+  /** For tests: the activity worker thread, while one runs (a file database, after the first flush). */
+  get activityThread() {
+    return this.worker?.thread ?? null;
   }
 
   /** Called when another process changed the database file (its caches may be stale). */
