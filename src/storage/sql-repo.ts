@@ -330,7 +330,9 @@ export class SqlRepo implements StoreTx {
         .updateTable('sessions')
         .set({ ended_at_ms: typeof atMs === 'number' ? atMs : eachOwnTime(chunk, atMs), end_reason: reason })
         .where('id', 'in', chunk)
-        .where('ended_at_ms', 'is', null)
+        // An expression, not the column: SQLite (no statistics) would otherwise walk the index of
+        // every open session instead of looking up the ids.
+        .where(sql<boolean>`+ended_at_ms is null`)
         .returning('id')
         .execute();
       for (const r of rows) ended.push(r.id);
