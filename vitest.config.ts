@@ -19,6 +19,7 @@ const POSTGRES_ONLY_FILES = ['test/multi-node.test.ts', 'test/redis-cache.test.t
 /** Files that start apps, processes or stores on the backend of the run (see test/helpers.ts). */
 const BOTH_BACKENDS_FILES = [
   'test/cli.test.ts',
+  'test/cli-backup.test.ts',
   'test/compat-cross-surface.test.ts',
   'test/core-lifecycle.test.ts',
   'test/core-console.test.ts',

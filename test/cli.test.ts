@@ -124,7 +124,7 @@ describe('CLI', () => {
       expect(r.out).toContain(`Usage: sessiond ${c.join(' ')}`);
     }
     expect(cli('serve', '--help').out).toContain('SESSIOND_BOOTSTRAP_TOKEN');
-  });
+  }, 120_000);
 
   it('adds and lists users, as a table and as JSON', () => {
     const add = cli('users', 'add', 'carol', '--password', 'password-1', '--role', 'admin');

@@ -29,7 +29,10 @@ export async function backup(file: string, o: { dataDir?: string; progress: bool
   const db = new Database(source, { fileMustExist: true });
   db.pragma('busy_timeout = 5000');
   const bar = o.progress
-    ? new cliProgress.SingleBar({ format: 'backing up |{bar}| {value}/{total} pages  {eta_formatted} left', stream: process.stderr }, cliProgress.Presets.shades_classic)
+    ? new cliProgress.SingleBar(
+        { format: 'backing up |{bar}| {value}/{total} pages  {eta_formatted} left', stream: process.stderr },
+        cliProgress.Presets.shades_classic,
+      )
     : null;
   try {
     let lastRemaining = Number.POSITIVE_INFINITY;

@@ -16,9 +16,7 @@ export const describeLocalStorage = (config: Config) =>
 export async function assertLocalStorageExists(config: Config): Promise<void> {
   if (config.databaseUrl) {
     if (!(await postgresHasSchema(config.databaseUrl))) {
-      throw new Error(
-        'the PostgreSQL database of SESSIOND_DATABASE_URL has no sessiond tables yet: `sessiond serve` or `sessiond init` creates them',
-      );
+      throw new Error('the PostgreSQL database of SESSIOND_DATABASE_URL has no sessiond tables yet: `sessiond serve` or `sessiond init` creates them');
     }
     return;
   }

@@ -172,7 +172,10 @@ adminCommand(users, 'import', 'create many users from a CSV (header: loginName,p
   .option('--concurrency <n>', 'users created at once (argon2 hashing bounds the rate)', '4')
   .option('--skip-existing', 'leave rows whose login name is taken alone (counted as skipped) instead of rejecting them')
   .option('--no-progress', 'no progress bar')
-  .addHelpText('after', "\nEach rejected row's reason reads <code>: <message>, e.g. already_exists: login name 'bob' already exists. Exit status 3 when a row was rejected.\n")
+  .addHelpText(
+    'after',
+    "\nEach rejected row's reason reads <code>: <message>, e.g. already_exists: login name 'bob' already exists. Exit status 3 when a row was rejected.\n",
+  )
   .action((file: string, o: Common & { organization?: string; concurrency: string; progress: boolean; skipExisting?: boolean }) =>
     withApi(o, async (api) => {
       const r = await importUsers(api, file, {
