@@ -1,41 +1,19 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BOOTSTRAP, freshStorage, onPostgres, type TestStorage } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { cliSandbox } from './cli-helpers.js';
+import { BOOTSTRAP, onPostgres } from './helpers.js';
 import { exited, freePort, json, type ServerProcess, startServer } from './process-helpers.js';
 
 // `sessiond backup <file>`: on SQLite a consistent copy taken while a server process writes to
 // the same directory; on PostgreSQL a clear refusal pointing at pg_dump.
 
-const dir = mkdtempSync(join(tmpdir(), 'sessiond-backup-'));
-const dataDir = join(dir, 'data');
-let storage: TestStorage;
-beforeAll(async () => {
-  storage = await freshStorage();
-});
-afterAll(async () => {
-  rmSync(dir, { recursive: true, force: true });
-  await storage.drop();
-});
-
-const cliEnv = () => ({ ...process.env, SESSIOND_DATA_DIR: dataDir, SESSIOND_URL: '', ...storage.env });
+const { dir, dataDir, spawn } = cliSandbox('sessiond-backup-');
 
 /** The backup command as a child process, so this process can keep the server busy meanwhile. */
-function backup(file: string) {
-  const child = spawn(process.execPath, ['bin/sessiond.js', 'backup', file], { env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d) => {
-    out += d;
-  });
-  child.stderr.on('data', (d) => {
-    err += d;
-  });
-  return new Promise<{ code: number | null; out: string; err: string }>((resolve) => child.on('close', (code) => resolve({ code, out, err })));
-}
+const backup = (file: string) => spawn(['backup', file]);
 
 const signIn = async (base: string, loginName: string) => {
   const r = await json(base, 'POST', '/v1/sessions', { loginName, password: 'password-1' }, null);

@@ -1,50 +1,19 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openStore } from '../src/storage/index.js';
-import { freshStorage, onPostgres, type TestStorage } from './helpers.js';
+import { cliSandbox } from './cli-helpers.js';
+import { onPostgres } from './helpers.js';
 import { freePort } from './process-helpers.js';
 
-// The built CLI (`npm test` builds first) in local mode: on a fresh local data directory, or (the
-// postgres run) on a fresh PostgreSQL database and Redis prefix given by environment variables.
-const dir = mkdtempSync(join(tmpdir(), 'sessiond-cli-'));
-const dataDir = join(dir, 'data');
-let storage: TestStorage;
-beforeAll(async () => {
-  storage = await freshStorage();
-});
-afterAll(async () => {
-  rmSync(dir, { recursive: true, force: true });
-  await storage.drop();
-});
+const { dir, dataDir, storage, env: cliEnv, cli, spawn } = cliSandbox('sessiond-cli-');
 
-const cliEnv = () => ({
-  ...process.env,
-  SESSIOND_DATA_DIR: dataDir,
-  SESSIOND_ARGON2_MEMORY_KIB: '1024',
-  SESSIOND_ARGON2_TIME_COST: '1',
-  SESSIOND_URL: '',
-  SESSIOND_TOKEN: '',
-  ...storage.env,
-});
-
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, ['bin/sessiond.js', ...args], { env: cliEnv(), encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
-
-/** The CLI writing into a pipe whose reader has gone before the first write (`| true`). */
-function cliIntoClosedPipe(...args: string[]) {
-  const child = spawn(process.execPath, ['bin/sessiond.js', ...args], { env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout.destroy();
-  let err = '';
-  child.stderr.on('data', (d) => {
-    err += d;
-  });
-  return new Promise<{ code: number | null; err: string }>((resolve) => child.on('close', (code) => resolve({ code, err })));
-}
+/** The CLI writing into a pipe whose reader has gone before the first write (`| true`): its status and stderr. */
+const cliIntoClosedPipe = async (...args: string[]) => {
+  const { code, err } = await spawn(args, { closedStdout: true });
+  return { code, err };
+};
 
 /** The CLI's output into `head -1` (which closes the pipe after one line): what head printed, and the CLI's status and stderr. */
 function cliIntoHead(...args: string[]) {
@@ -199,7 +168,7 @@ describe('CLI', () => {
     const listed = () => (JSON.parse(cli('users', 'list', '--search', 'dave', '--json').out) as Record<string, unknown>[])[0] as Record<string, unknown>;
     const id = listed().id as string;
     // Wrong passwords counted straight in the storage (the CLI cannot sign in): ten lock at the default policy.
-    const { databaseUrl } = storage.config;
+    const { databaseUrl } = storage().config;
     const store = await openStore({
       dataDir,
       activityFlushMs: 1000,
