@@ -7,12 +7,14 @@ import { describeLocalStorage } from './local-storage.js';
 import { endQuietlyWhenOutputCloses, print, printObject } from './output.js';
 import { serve } from './serve.js';
 
-endQuietlyWhenOutputCloses();
-
 const program = new Command('sessiond')
   .description('sessiond: sign-in, opaque session tokens and one session policy behind several compatible APIs')
   .showHelpAfterError()
-  .version(process.env.npm_package_version ?? '0.1.0');
+  .version(process.env.npm_package_version ?? '0.1.0')
+  // Not for `serve`: a server whose log pipe broke must not exit 0 as if asked to stop.
+  .hook('preAction', (_program, command) => {
+    if (command.name() !== 'serve') endQuietlyWhenOutputCloses();
+  });
 
 /** Options every admin command shares: where to act, and how to print. */
 function adminCommand(parent: Command, name: string, description: string): Command {
