@@ -19,6 +19,7 @@ const POSTGRES_ONLY_FILES = ['test/multi-node.test.ts', 'test/postgres-restart.t
 /** Files that start apps, processes or stores on the backend of the run (see test/helpers.ts). */
 const BOTH_BACKENDS_FILES = [
   'test/cli.test.ts',
+  'test/cli-backup.test.ts',
   'test/compat-cross-surface.test.ts',
   'test/compat-ended-final.test.ts',
   'test/core-lifecycle.test.ts',

@@ -6,9 +6,16 @@ import { DomainError } from '../core/errors.js';
 import { UserService } from '../core/users.js';
 import { type Api, ApiError } from './api.js';
 
+/**
+ * What an import did. Every reason reads `<code>: <message>`, the code being the native API's
+ * error code (`invalid_argument`, `already_exists`, `not_found`, …), so the same failure reads
+ * the same whether the file's checks or the server refused the row.
+ */
 export interface ImportResult {
   created: number;
-  rejected: { row: number; loginName: string | null; reason: string }[];
+  /** Rows whose login name was taken, left alone with --skip-existing. */
+  skipped: number;
+  rejected: { row: number; loginName: string | null; code: string; reason: string }[];
 }
 
 /** Reads users from CSV (with a header row) or JSON Lines (`.jsonl`/`.ndjson`), one row at a time. */
@@ -21,7 +28,7 @@ async function* readRows(file: string): AsyncGenerator<{ row: number; value: unk
       try {
         yield { row, value: JSON.parse(line) };
       } catch {
-        yield { row, value: null, error: 'not valid JSON' };
+        yield { row, value: null, error: 'the line is not valid JSON' };
       }
     }
     return;
@@ -44,12 +51,13 @@ const countLines = async (file: string) => {
 /**
  * Imports users: each row is checked with the core's rules first, then created through
  * the API, a few at a time (argon2 hashing bounds the rate). Bad rows are collected with
- * their reasons; good rows are not held back by them.
+ * their reasons; good rows are not held back by them. A failure that is not about the row
+ * (the server went away) ends the import with that error once the rows in flight are done.
  */
 export async function importUsers(
   api: Api,
   file: string,
-  o: { organizationId?: string | undefined; concurrency: number; progress: boolean },
+  o: { organizationId?: string | undefined; concurrency: number; progress: boolean; skipExisting: boolean },
 ): Promise<ImportResult> {
   const total = await countLines(file);
   const bar = o.progress
@@ -59,16 +67,18 @@ export async function importUsers(
       )
     : null;
   bar?.start(total, 0, { rejected: 0 });
-  const result: ImportResult = { created: 0, rejected: [] };
+  const result: ImportResult = { created: 0, skipped: 0, rejected: [] };
   const inFlight = new Set<Promise<void>>();
-  const reject = (row: number, loginName: string | null, reason: string) => {
-    result.rejected.push({ row, loginName, reason });
+  let fatal: { error: unknown } | null = null;
+  const reject = (row: number, loginName: string | null, code: string, message: string) => {
+    result.rejected.push({ row, loginName, code, reason: `${code}: ${message}` });
   };
   for await (const { row, value, error } of readRows(file)) {
+    if (fatal) break;
     const loginName = typeof (value as { loginName?: unknown })?.loginName === 'string' ? (value as { loginName: string }).loginName : null;
     const done = () => bar?.increment(1, { rejected: result.rejected.length });
     if (error) {
-      reject(row, loginName, error);
+      reject(row, loginName, 'invalid_argument', error);
       done();
       continue;
     }
@@ -77,8 +87,8 @@ export async function importUsers(
     try {
       UserService.validateNew(user);
     } catch (e) {
-      const issues = e instanceof DomainError ? e.issues.map((i) => `${i.field} ${i.message}`).join('; ') : String(e);
-      reject(row, loginName, issues);
+      if (!(e instanceof DomainError)) throw e;
+      reject(row, loginName, e.code, e.issues.map((i) => `${i.field} ${i.message}`).join('; ') || e.message);
       done();
       continue;
     }
@@ -87,7 +97,11 @@ export async function importUsers(
       .then(() => {
         result.created++;
       })
-      .catch((e: unknown) => reject(row, loginName, e instanceof ApiError ? e.message : String(e)))
+      .catch((e: unknown) => {
+        if (!(e instanceof ApiError)) fatal ??= { error: e };
+        else if (e.code === 'already_exists' && o.skipExisting) result.skipped++;
+        else reject(row, loginName, e.code, e.reason);
+      })
       .finally(() => {
         inFlight.delete(p);
         done();
@@ -97,6 +111,7 @@ export async function importUsers(
   }
   await Promise.all(inFlight);
   bar?.stop();
+  if (fatal) throw (fatal as { error: unknown }).error;
   result.rejected.sort((a, b) => a.row - b.row);
   return result;
 }

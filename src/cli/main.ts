@@ -1,14 +1,20 @@
 import { Command, Option } from 'commander';
 import { configTable } from '../config/config.js';
-import { type Api, ApiError, openApi } from './api.js';
+import { type Api, ApiError, localConfig, openApi } from './api.js';
+import { backup } from './backup.js';
 import { importUsers } from './import-users.js';
-import { print, printObject } from './output.js';
+import { describeLocalStorage } from './local-storage.js';
+import { endQuietlyWhenOutputCloses, print, printObject } from './output.js';
 import { serve } from './serve.js';
 
 const program = new Command('sessiond')
   .description('sessiond: sign-in, opaque session tokens and one session policy behind several compatible APIs')
   .showHelpAfterError()
-  .version(process.env.npm_package_version ?? '0.1.0');
+  .version(process.env.npm_package_version ?? '0.1.0')
+  // Not for `serve`: a server whose log pipe broke must not exit 0 as if asked to stop.
+  .hook('preAction', (_program, command) => {
+    if (command.name() !== 'serve') endQuietlyWhenOutputCloses();
+  });
 
 /** Options every admin command shares: where to act, and how to print. */
 function adminCommand(parent: Command, name: string, description: string): Command {
@@ -23,15 +29,20 @@ function adminCommand(parent: Command, name: string, description: string): Comma
 
 type Common = { url?: string; token?: string; dataDir?: string; json?: boolean };
 
-/** Opens the API, runs the command, prints API errors clearly and sets the exit code. */
-async function withApi(o: Common, fn: (api: Api) => Promise<void>): Promise<void> {
+/** Prints an error as one line (no stack trace) and sets the exit code: 2 for a refused request, else 1. */
+function fail(e: unknown): void {
+  process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exitCode = e instanceof ApiError && e.status < 500 ? 2 : 1;
+}
+
+/** Opens the API (`create`: only `init` may create local storage), runs the command, reports a failure. */
+async function withApi(o: Common, fn: (api: Api) => Promise<void>, open: { create?: boolean } = {}): Promise<void> {
   let api: Api | null = null;
   try {
-    api = await openApi(o);
+    api = await openApi(o, open);
     await fn(api);
   } catch (e) {
-    process.stderr.write(`error: ${e instanceof ApiError || e instanceof Error ? e.message : String(e)}\n`);
-    process.exitCode = e instanceof ApiError && e.status < 500 ? 2 : 1;
+    fail(e);
   } finally {
     await api?.close();
   }
@@ -50,6 +61,35 @@ program
       .join('\n')}\n`,
   )
   .action(serve);
+
+program
+  .command('init')
+  .description('create the local data directory and database (or the PostgreSQL tables) and the bootstrap credential, as the first `serve` does')
+  .option('--data-dir <dir>', 'local data directory (env SESSIOND_DATA_DIR, default ./data)')
+  .addHelpText('after', '\nPrints the bootstrap secret once, on stderr (unless SESSIOND_BOOTSTRAP_TOKEN chooses it). Storage that exists is left as it is.\n')
+  .action((o: { dataDir?: string }) =>
+    withApi(
+      o,
+      async () => {
+        process.stdout.write(`ready: ${describeLocalStorage(localConfig(o.dataDir))}\n`);
+      },
+      { create: true },
+    ),
+  );
+
+program
+  .command('backup')
+  .description('copy the SQLite database to <file>, consistently, also while a server runs on the data directory')
+  .argument('<file>', 'the copy to write (must not exist)')
+  .option('--data-dir <dir>', 'local data directory (env SESSIOND_DATA_DIR, default ./data)')
+  .option('--no-progress', 'no progress bar')
+  .addHelpText(
+    'after',
+    '\nRestore: stop the server, put the copy in place as <data-dir>/sessiond.db (removing sessiond.db-wal and sessiond.db-shm), start it.\nOn PostgreSQL use pg_dump instead (docs/deployment.md, "Backup and restore").\n',
+  )
+  .action((file: string, o: { dataDir?: string; progress: boolean }) =>
+    backup(file, { ...(o.dataDir ? { dataDir: o.dataDir } : {}), progress: o.progress && process.stderr.isTTY === true }).catch(fail),
+  );
 
 // credentials
 const credentials = program.command('credentials').description('API credentials (client id + secret)');
@@ -132,18 +172,24 @@ adminCommand(users, 'import', 'create many users from a CSV (header: loginName,p
   .argument('<file>', 'a .csv, or a .jsonl/.ndjson file')
   .option('--organization <id>', 'organization for rows that name none')
   .option('--concurrency <n>', 'users created at once (argon2 hashing bounds the rate)', '4')
+  .option('--skip-existing', 'leave rows whose login name is taken alone (counted as skipped) instead of rejecting them')
   .option('--no-progress', 'no progress bar')
-  .action((file: string, o: Common & { organization?: string; concurrency: string; progress: boolean }) =>
+  .addHelpText(
+    'after',
+    "\nEach rejected row's reason reads <code>: <message>, e.g. already_exists: login name 'bob' already exists. Exit status 3 when a row was rejected.\n",
+  )
+  .action((file: string, o: Common & { organization?: string; concurrency: string; progress: boolean; skipExisting?: boolean }) =>
     withApi(o, async (api) => {
       const r = await importUsers(api, file, {
         organizationId: o.organization,
         concurrency: Math.max(1, Number(o.concurrency) || 4),
         progress: o.progress && !o.json && process.stderr.isTTY !== false,
+        skipExisting: o.skipExisting === true,
       });
       if (o.json) {
         process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
       } else {
-        process.stdout.write(`created ${r.created}, rejected ${r.rejected.length}\n`);
+        process.stdout.write(`created ${r.created}, skipped ${r.skipped}, rejected ${r.rejected.length}\n`);
         if (r.rejected.length) print(r.rejected, { columns: ['row', 'loginName', 'reason'] });
       }
       if (r.rejected.length) process.exitCode = 3;

@@ -29,3 +29,16 @@ export function printObject(obj: unknown, json: boolean | undefined): void {
     process.stdout.write(`${k.padEnd(26)} ${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}\n`);
   }
 }
+
+/**
+ * A reader that went away (`sessiond users list | head -2`) ends the command quietly with status 0,
+ * as Unix tools do; Node ignores SIGPIPE, so the write fails with EPIPE instead.
+ */
+export function endQuietlyWhenOutputCloses(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      // Any other failure to write output cannot be reported either: exit with a failure status.
+      process.exit(e.code === 'EPIPE' ? 0 : 1);
+    });
+  }
+}
