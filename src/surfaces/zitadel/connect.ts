@@ -8,8 +8,9 @@ import { SessionService } from '@zitadel/proto/zitadel/session/v2/session_servic
 import type { Logger } from 'pino';
 import type { Core } from '../../core/index.js';
 import { secretFromHeader } from '../../server/auth.js';
+import { logFailure } from '../../server/errors.js';
 import { callerKey, type RateLimits } from '../../server/rate-limits.js';
-import { type CallInfo, toConnectError, ZitadelSessionApi, zitadelError } from './service.js';
+import { type CallInfo, httpStatusOfCode, toConnectError, ZitadelSessionApi, zitadelError } from './service.js';
 
 /** Path prefix of the service's RPCs (Connect, gRPC and gRPC-Web all use `/<service>/<method>`). */
 export const SERVICE_PREFIX = `/${SessionService.typeName}/`;
@@ -101,8 +102,10 @@ export function createZitadelRpcHandler(
       try {
         return await fn(req, await call(ctx));
       } catch (err) {
+        const ce = toConnectError(err);
         // The listener put the request id in the request headers (src/server/rpc-observe.ts).
-        throw toConnectError(err, (e) => log?.error({ err: e, reqId: ctx.requestHeader.get('x-request-id') }, 'zitadel rpc: unhandled error'));
+        if (log && httpStatusOfCode[ce.code] >= 500) logFailure(log, err, ctx.requestHeader.get('x-request-id') ?? undefined);
+        throw ce;
       }
     };
 
