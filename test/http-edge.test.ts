@@ -222,3 +222,43 @@ describe('validation messages name each field once', () => {
     expect(p.body.error.message).toMatch(/^invalid body: maxLifetimeSeconds is required; /);
   });
 });
+
+describe('GET /metrics: open by default, a metrics:read credential with SESSIOND_METRICS_REQUIRE_CREDENTIAL', () => {
+  it('without the setting anyone who reaches the port reads it (a scraper configured per the docs keeps working)', async () => {
+    const t = await startTestApp();
+    try {
+      const r = await from(t, '192.0.2.1', 'GET', '/metrics');
+      expect(r.status).toBe(200);
+      expect(r.raw).toMatch(/^# HELP /m);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('with it: 401 with a challenge without a credential, 403 without metrics:read or for an organization, 200 with it', async () => {
+    const t = await startTestApp({ metricsRequireCredential: true });
+    try {
+      const none = await from(t, '192.0.2.1', 'GET', '/metrics');
+      expectError(none, 401, 'unauthenticated');
+      expect(none.headers['www-authenticate']).toBe('Bearer realm="sessiond"');
+      expectError(await from(t, '192.0.2.1', 'GET', '/metrics', { authorization: 'Bearer wrong-secret' }), 401, 'unauthenticated');
+
+      const other = await t.req('POST', '/v1/credentials', { name: 'reader', permissions: ['sessions:read'] });
+      expectError(await from(t, '192.0.2.1', 'GET', '/metrics', { authorization: `Bearer ${other.body.secret}` }), 403, 'permission_denied');
+      expect((await t.req('POST', '/v1/organizations', { id: 'acme', name: 'Acme' })).status).toBe(201);
+      const scoped = await t.req('POST', '/v1/credentials', { name: 'acme-prom', permissions: ['metrics:read'], organizationId: 'acme' });
+      expect(scoped.status, scoped.raw).toBe(201);
+      expectError(await from(t, '192.0.2.1', 'GET', '/metrics', { authorization: `Bearer ${scoped.body.secret}` }), 403, 'permission_denied');
+
+      const prom = await t.req('POST', '/v1/credentials', { name: 'prometheus', permissions: ['metrics:read'] });
+      expect(prom.status, prom.raw).toBe(201);
+      const ok = await from(t, '192.0.2.1', 'GET', '/metrics', { authorization: `Bearer ${prom.body.secret}` });
+      expect(ok.status, ok.raw).toBe(200);
+      expect(ok.raw).toMatch(/^sessiond_http_requests_total\{/m);
+      // The other probes stay open: load balancers call them without credentials.
+      expect((await from(t, '192.0.2.1', 'GET', '/healthz')).status).toBe(200);
+    } finally {
+      await t.close();
+    }
+  });
+});
