@@ -380,11 +380,14 @@ describe('Dynatrace cluster API v2', () => {
       expect(await policy()).toEqual(before);
     });
 
-    it('404 in the envelope for unknown paths and methods under /api/cluster/v2', async () => {
+    it('in the envelope: 404 for unknown paths, 405 with Allow for other methods of a path under /api/cluster/v2', async () => {
       expectEnvelope(await dt('GET', '/api/cluster/v2/clusterConfig/nope'), 404, 'no route GET /api/cluster/v2/clusterConfig/nope');
       expectEnvelope(await dt('GET', '/api/cluster/v2/'), 404);
-      expectEnvelope(await dt('POST', CONFIG, { body: valid() }), 404);
-      expectEnvelope(await dt('PATCH', CONFIG, { body: valid() }), 404);
+      for (const method of ['POST', 'PATCH']) {
+        const r = await dt(method, CONFIG, { body: valid() });
+        expectEnvelope(r, 405, `${method} is not allowed on ${CONFIG}; allowed: GET, HEAD, PUT`);
+        expect(r.headers.allow).toBe('GET, HEAD, PUT');
+      }
       expectEnvelope(
         await dt('GET', '/api/cluster/v2/clusterConfig/userSessions/extra?x=1'),
         404,
