@@ -258,11 +258,7 @@ describe('Dynatrace cluster API v2', () => {
           ['automaticLogoutDto.userInactivityTimeout', /at least 1/],
         ],
       ],
-      [
-        'a missing object',
-        () => ({ automaticLogoutDto: valid().automaticLogoutDto }),
-        [['concurrentSessionPolicyDto', 'is required']],
-      ],
+      ['a missing object', () => ({ automaticLogoutDto: valid().automaticLogoutDto }), [['concurrentSessionPolicyDto', 'is required']]],
       [
         'both objects missing',
         () => ({}),

@@ -1,5 +1,5 @@
-import { Writable } from 'node:stream';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '../src/core/errors.js';
@@ -94,7 +94,13 @@ describe('a storage failure on every surface: logged at error level with the req
       ],
       [
         'graphql',
-        () => fetchAs('POST', '/graphql', { query: 'mutation { updateSessionSettings(input: {maxInactivityPeriod: 61000, forceReauthenticationAfter: 8640000}) { id } }' }, 'f-graphql'),
+        () =>
+          fetchAs(
+            'POST',
+            '/graphql',
+            { query: 'mutation { updateSessionSettings(input: {maxInactivityPeriod: 61000, forceReauthenticationAfter: 8640000}) { id } }' },
+            'f-graphql',
+          ),
         200,
       ],
       ['zitadel rest', () => fetchAs('POST', '/v2/sessions', session, 'f-zrest'), 503],

@@ -153,7 +153,14 @@ describe('/v1 401 answers carry an RFC 6750 challenge', () => {
     const bad = await from(t, '192.0.2.1', 'GET', '/v1/policy', { authorization: 'Bearer not-a-secret' });
     expectError(bad, 401, 'unauthenticated');
     expect(bad.headers['www-authenticate']).toBe('Bearer realm="sessiond", error="invalid_token"');
-    const signIn = await from(t, '192.0.2.1', 'POST', '/v1/sessions', { 'content-type': 'application/json' }, '{"loginName":"nobody","password":"wrong password"}');
+    const signIn = await from(
+      t,
+      '192.0.2.1',
+      'POST',
+      '/v1/sessions',
+      { 'content-type': 'application/json' },
+      '{"loginName":"nobody","password":"wrong password"}',
+    );
     expectError(signIn, 401, 'invalid_credentials');
     expect(signIn.headers['www-authenticate']).toBe('Bearer realm="sessiond"');
   });

@@ -43,7 +43,8 @@ interface Refusal {
 function refusalOf(req: Req): Refusal | null {
   const path = req.url?.split('?')[0] ?? '';
   if (!RPC_PATHS.includes(path)) return { status: 404, code: 'unimplemented', message: `${path.slice(0, 200)} is not a method of ${SessionService.typeName}` };
-  if (req.method !== 'POST') return { status: 405, code: 'unimplemented', message: 'the methods of this service are called with POST', headers: { allow: 'POST' } };
+  if (req.method !== 'POST')
+    return { status: 405, code: 'unimplemented', message: 'the methods of this service are called with POST', headers: { allow: 'POST' } };
   const type = req.headers['content-type'] ?? '';
   if (!RPC_CONTENT_TYPE.test(type)) {
     return {
