@@ -9,16 +9,8 @@ type App = TestApp & { url: string };
 const AUTH = { authorization: `Bearer ${BOOTSTRAP}` };
 
 /** One in-process request from `ip` with exactly these headers. */
-async function from(t: TestApp, ip: string, method: string, url: string, headers: Record<string, string> = {}, payload?: string): Promise<TestResponse> {
-  const res = await t.app.http.app.inject({ method: method as 'GET', url, remoteAddress: ip, headers, ...(payload !== undefined ? { payload } : {}) });
-  let body: unknown = null;
-  try {
-    body = res.body ? JSON.parse(res.body) : null;
-  } catch {
-    body = res.body;
-  }
-  return { status: res.statusCode, body, headers: res.headers, raw: res.body };
-}
+const from = (t: TestApp, ip: string, method: string, url: string, headers: Record<string, string> = {}, body?: string) =>
+  t.raw(method, url, { headers, remoteAddress: ip, ...(body !== undefined ? { body } : {}) });
 
 /** The error shape of each surface, checked for one status. */
 const shapes: Record<string, (r: TestResponse, status: number) => void> = {
@@ -72,19 +64,26 @@ const requests: [keyof typeof shapes, string, string, boolean][] = [
   ['zitadel', 'PUT', '/v2/sessions/x/y', false],
 ];
 
+/** The app of the tests that need no settings of their own. */
+let t: App;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(() => t.close());
+
 describe('past the API limit: 429 with Retry-After in the surface’s shape, for every method, matched or not', () => {
-  let t: App;
+  let limited: App;
   beforeAll(async () => {
-    t = await startTestApp({ apiRateLimitPerMinute: 1 });
+    limited = await startTestApp({ apiRateLimitPerMinute: 1 });
   });
-  afterAll(() => t.close());
+  afterAll(() => limited.close());
 
   it.each(requests.map(([surface, method, path, matched], i) => ({ surface, method, path, matched, i })))(
     '$surface $method $path (a route matches: $matched)',
     async ({ surface, method, path, i }) => {
       const ip = `198.51.100.${i + 1}`;
-      await from(t, ip, 'GET', '/v1/nowhere'); // spends the one request of the minute
-      const r = await from(t, ip, method, path, { 'content-type': 'application/json' }, '{}');
+      await from(limited, ip, 'GET', '/v1/nowhere'); // spends the one request of the minute
+      const r = await from(limited, ip, method, path, { 'content-type': 'application/json' }, '{}');
       shapes[surface]?.(r, 429);
       const retryAfter = Number(r.headers['retry-after']);
       expect(retryAfter).toBeGreaterThanOrEqual(1);
@@ -95,12 +94,6 @@ describe('past the API limit: 429 with Retry-After in the surface’s shape, for
 });
 
 describe('a method a path does not have: 405 with Allow, in the surface’s shape; unknown paths stay 404', () => {
-  let t: App;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(() => t.close());
-
   const cases: [keyof typeof shapes, string, string, string][] = [
     ['native', 'GET', '/v1/policy/preview', 'POST'],
     ['native', 'POST', '/v1/sessions/abc', 'GET, HEAD, DELETE'],
@@ -140,12 +133,6 @@ describe('a method a path does not have: 405 with Allow, in the surface’s shap
 });
 
 describe('/v1 401 answers carry an RFC 6750 challenge', () => {
-  let t: App;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(() => t.close());
-
   it('Bearer realm without a credential; error="invalid_token" with a bad one; the same challenge for any failed sign-in', async () => {
     const none = await from(t, '192.0.2.1', 'GET', '/v1/policy');
     expectError(none, 401, 'unauthenticated');
@@ -167,11 +154,6 @@ describe('/v1 401 answers carry an RFC 6750 challenge', () => {
 });
 
 describe('empty bodies', () => {
-  let t: App;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(() => t.close());
   const JSON_TYPE = { ...AUTH, 'content-type': 'application/json' };
 
   it('a route that takes no body accepts an empty one whatever Content-Type says, on every surface', async () => {
@@ -210,12 +192,6 @@ describe('empty bodies', () => {
 });
 
 describe('validation messages name each field once', () => {
-  let t: App;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(() => t.close());
-
   it('"<field> is required", "<field> is not a known field"; details carry the field apart', async () => {
     const r = await t.req('POST', '/v1/users', { foo: 1 });
     expectError(r, 400, 'invalid_argument');
@@ -232,40 +208,35 @@ describe('validation messages name each field once', () => {
 
 describe('GET /metrics: open by default, a metrics:read credential with SESSIOND_METRICS_REQUIRE_CREDENTIAL', () => {
   it('without the setting anyone who reaches the port reads it (a scraper configured per the docs keeps working)', async () => {
-    const t = await startTestApp();
-    try {
-      const r = await from(t, '192.0.2.1', 'GET', '/metrics');
-      expect(r.status).toBe(200);
-      expect(r.raw).toMatch(/^# HELP /m);
-    } finally {
-      await t.close();
-    }
+    const r = await from(t, '192.0.2.1', 'GET', '/metrics');
+    expect(r.status).toBe(200);
+    expect(r.raw).toMatch(/^# HELP /m);
   });
 
   it('with it: 401 with a challenge without a credential, 403 without metrics:read or for an organization, 200 with it', async () => {
-    const t = await startTestApp({ metricsRequireCredential: true });
+    const m = await startTestApp({ metricsRequireCredential: true });
     try {
-      const none = await from(t, '192.0.2.1', 'GET', '/metrics');
+      const none = await from(m, '192.0.2.1', 'GET', '/metrics');
       expectError(none, 401, 'unauthenticated');
       expect(none.headers['www-authenticate']).toBe('Bearer realm="sessiond"');
-      expectError(await from(t, '192.0.2.1', 'GET', '/metrics', { authorization: 'Bearer wrong-secret' }), 401, 'unauthenticated');
+      expectError(await from(m, '192.0.2.1', 'GET', '/metrics', { authorization: 'Bearer wrong-secret' }), 401, 'unauthenticated');
 
-      const other = await t.req('POST', '/v1/credentials', { name: 'reader', permissions: ['sessions:read'] });
-      expectError(await from(t, '192.0.2.1', 'GET', '/metrics', { authorization: `Bearer ${other.body.secret}` }), 403, 'permission_denied');
-      expect((await t.req('POST', '/v1/organizations', { id: 'acme', name: 'Acme' })).status).toBe(201);
-      const scoped = await t.req('POST', '/v1/credentials', { name: 'acme-prom', permissions: ['metrics:read'], organizationId: 'acme' });
+      const other = await m.req('POST', '/v1/credentials', { name: 'reader', permissions: ['sessions:read'] });
+      expectError(await from(m, '192.0.2.1', 'GET', '/metrics', { authorization: `Bearer ${other.body.secret}` }), 403, 'permission_denied');
+      expect((await m.req('POST', '/v1/organizations', { id: 'acme', name: 'Acme' })).status).toBe(201);
+      const scoped = await m.req('POST', '/v1/credentials', { name: 'acme-prom', permissions: ['metrics:read'], organizationId: 'acme' });
       expect(scoped.status, scoped.raw).toBe(201);
-      expectError(await from(t, '192.0.2.1', 'GET', '/metrics', { authorization: `Bearer ${scoped.body.secret}` }), 403, 'permission_denied');
+      expectError(await from(m, '192.0.2.1', 'GET', '/metrics', { authorization: `Bearer ${scoped.body.secret}` }), 403, 'permission_denied');
 
-      const prom = await t.req('POST', '/v1/credentials', { name: 'prometheus', permissions: ['metrics:read'] });
+      const prom = await m.req('POST', '/v1/credentials', { name: 'prometheus', permissions: ['metrics:read'] });
       expect(prom.status, prom.raw).toBe(201);
-      const ok = await from(t, '192.0.2.1', 'GET', '/metrics', { authorization: `Bearer ${prom.body.secret}` });
+      const ok = await from(m, '192.0.2.1', 'GET', '/metrics', { authorization: `Bearer ${prom.body.secret}` });
       expect(ok.status, ok.raw).toBe(200);
       expect(ok.raw).toMatch(/^sessiond_http_requests_total\{/m);
       // The other probes stay open: load balancers call them without credentials.
-      expect((await from(t, '192.0.2.1', 'GET', '/healthz')).status).toBe(200);
+      expect((await from(m, '192.0.2.1', 'GET', '/healthz')).status).toBe(200);
     } finally {
-      await t.close();
+      await m.close();
     }
   });
 });
