@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { DomainError, type FieldIssue } from '../../core/errors.js';
-import { toWireError, type WireError } from '../../server/errors.js';
+import { logFailure, toWireError, type WireError } from '../../server/errors.js';
 import { RequestValidationError } from '../../server/validation.js';
 
 /** `extensions.code` of each failure, in the Apollo-style names GraphQL clients know. */
@@ -121,6 +121,7 @@ export function fieldError(err: GraphQLError, req: FastifyRequest, renameField: 
   const f = err.toJSON();
   if (!cause || isGraphQLError(cause)) {
     // Produced by graphql itself (e.g. a non-null field resolved to null, a value Long cannot carry).
+    logFailure(req.log, err);
     return { ...f, extensions: { ...f.extensions, code: 'INTERNAL_SERVER_ERROR', requestId: req.id } };
   }
   const w = toWireError(cause, req);

@@ -144,20 +144,27 @@ export function createZitadelRpcHandler(
     else {
       // Past the API limit every request is a 429, even one connect would refuse (as on the Fastify surfaces).
       const header = req.headers.authorization;
-      counted(typeof header === 'string' ? header : null, clientIp(req, o.trustProxy ?? false)).then(
-        () => refuse(res, refusal),
-        (err: unknown) => {
-          const ce = toConnectError(err);
-          if (httpStatusOfCode[ce.code] >= 500 && log) logFailure(log, err, String(req.headers['x-request-id'] ?? ''));
-          const retryAfter = ce.metadata.get('retry-after');
-          refuse(res, {
-            status: httpStatusOfCode[ce.code],
-            code: codeToString(ce.code),
-            message: ce.rawMessage,
-            ...(retryAfter ? { headers: { 'retry-after': retryAfter } } : {}),
-          });
-        },
-      );
+      const reqId = String(req.headers['x-request-id'] ?? '');
+      void counted(typeof header === 'string' ? header : null, clientIp(req, o.trustProxy ?? false))
+        .then(
+          () => refuse(res, refusal),
+          (err: unknown) => {
+            const ce = toConnectError(err);
+            if (httpStatusOfCode[ce.code] >= 500 && log) logFailure(log, err, reqId);
+            const retryAfter = ce.metadata.get('retry-after');
+            refuse(res, {
+              status: httpStatusOfCode[ce.code],
+              code: codeToString(ce.code),
+              message: ce.rawMessage,
+              ...(retryAfter ? { headers: { 'retry-after': retryAfter } } : {}),
+            });
+          },
+        )
+        .catch((err: unknown) => {
+          // Answering failed (the response was already gone): log it and drop the connection, never an unhandled rejection.
+          if (log) logFailure(log, err, reqId);
+          res.destroy();
+        });
     }
     return true;
   };
