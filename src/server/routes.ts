@@ -18,7 +18,7 @@ export class MethodNotAllowedError extends Error {
 }
 
 /** The methods the router has for the path of `req` (any surface: the router is shared). */
-export function allowedMethods(req: FastifyRequest): string[] {
+function allowedMethods(req: FastifyRequest): string[] {
   const url = pathOf(req);
   return METHODS.filter((method) => req.server.findRoute({ method, url }) !== null);
 }
