@@ -408,3 +408,63 @@ describe(`fuzz: bad input on every route of every surface (${TEST_BACKEND})`, ()
     expect((await set(keys(60, MAX_SESSION_METADATA_KEYS - 59))).status).toBe(200);
   });
 });
+
+describe(`fuzz: past the API limit, any method on any path of any surface is a 429 in that surface's shape (${TEST_BACKEND})`, () => {
+  let t: TestApp & { url: string };
+  let client: ReturnType<typeof createClient>;
+  beforeAll(async () => {
+    // One request a minute per caller: after the first, every counted request is over the limit.
+    t = await startTestApp({ apiRateLimitPerMinute: 1, signInRateLimitPerMinute: 1, signInAccountRateLimitPerMinute: 0 }, { listen: true });
+    client = createClient(Number(new URL(t.url).port));
+  });
+  afterAll(async () => {
+    client?.close();
+    await t?.close();
+  });
+
+  // Each surface's prefix, with path tails that match a route, another method's route, or none.
+  const surfaces: [Surface, string, string[]][] = [
+    [native, '/v1', ['/policy', '/users', '/users/abc/sessions', '/sessions/abc', '/nope', '/policy/preview', '']],
+    [looker, '/api/4.0', ['/session_config', '/logout', '/users/1/sessions', '/nope', '/']],
+    [dynatrace, '/api/cluster/v2', ['/clusterConfig/userSessions', '/userSessions', '/nope']],
+    [graphql, '', ['/graphql', '/graphiql', '/graphql/x']],
+    [zitadelRest, '/v2/sessions', ['', '/search', '/abc', '/abc/def']],
+    [connect, '/zitadel.session.v2.SessionService', ['/GetSession', '/CreateSession', '/Nope']],
+    [native, '', ['/nope', '/v1x', '/api', '/metricsx']],
+  ];
+  const request = fc.record({
+    surface: fc.integer({ min: 0, max: surfaces.length - 1 }),
+    tail: fc.nat(),
+    method: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'),
+    credential: fc.constantFrom('none', 'bootstrap', 'bad'),
+    query: fc.constantFrom('', '?x=1', '?query=%7B__typename%7D'),
+  });
+
+  it('never a 5xx, always Retry-After and the surface’s error shape', async () => {
+    const headersOf = (credential: string): Record<string, string> =>
+      credential === 'bootstrap' ? { authorization: `Bearer ${BOOTSTRAP}` } : credential === 'bad' ? { authorization: 'Bearer not-a-credential' } : {};
+    // Spend the budget of both callers (the bootstrap credential; this address, which bad credentials count against too).
+    await client.send('GET', '/v1/nope', headersOf('bootstrap'));
+    await client.send('GET', '/v1/nope', {});
+    const problems: string[] = [];
+    await fc.assert(
+      fc.asyncProperty(request, async (q) => {
+        const [surface, prefix, tails] = surfaces[q.surface] as [Surface, string, string[]];
+        const path = `${prefix}${tails[q.tail % tails.length]}${q.query}`;
+        const body = q.method === 'GET' ? undefined : Buffer.from('{}');
+        const r = await client.send(q.method, path, { ...headersOf(q.credential), ...(body ? { 'content-type': 'application/json' } : {}) }, body);
+        const what = `${q.method} ${path} (${q.credential})`;
+        try {
+          expect(r.status, `${what}: ${r.raw}`).toBe(429);
+          const retryAfter = Number(r.headers['retry-after']);
+          expect(retryAfter >= 1 && retryAfter <= 60, `${what}: Retry-After ${r.headers['retry-after']}`).toBe(true);
+          surface.checkError(r, what);
+        } catch (e) {
+          problems.push((e as Error).message.split('\n')[0] ?? what);
+        }
+      }),
+      { seed: SEED, numRuns: RUNS * 2 },
+    );
+    expect(problems).toEqual([]);
+  });
+});

@@ -104,7 +104,7 @@ export interface TestApp {
    * In-process request with exactly these headers (nothing added): for surfaces whose clients use
    * other auth schemes or content types. A JSON body is serialized, a string sent as it is.
    */
-  raw(method: string, url: string, o?: { body?: unknown; headers?: Record<string, string> }): Promise<TestResponse>;
+  raw(method: string, url: string, o?: { body?: unknown; headers?: Record<string, string>; remoteAddress?: string }): Promise<TestResponse>;
   /** In-process request through Fastify's inject; auth defaults to the bootstrap credential. */
   req(method: string, url: string, body?: unknown, o?: { token?: string | null; headers?: Record<string, string> }): Promise<TestResponse>;
   close(): Promise<void>;
@@ -153,6 +153,7 @@ export async function startTestApp(overrides: Partial<Config> = {}, o: { listen?
       method: method as 'GET',
       url: reqUrl,
       headers: o.headers ?? {},
+      ...(o.remoteAddress ? { remoteAddress: o.remoteAddress } : {}),
       ...(o.body !== undefined ? { payload: typeof o.body === 'string' ? o.body : JSON.stringify(o.body) } : {}),
     });
     let parsed: unknown = null;

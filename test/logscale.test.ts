@@ -318,7 +318,7 @@ describe('bad input: a GraphQL error, never a 5xx, and the policy unchanged', ()
     for (const method of ['PUT', 'PATCH', 'DELETE']) {
       const r = await t.req(method, '/graphql', { query: SEED_MUTATION });
       expectRequestError(r, 405, 'METHOD_NOT_ALLOWED');
-      expect(r.headers.allow).toBe('GET, POST');
+      expect(r.headers.allow).toBe('GET, HEAD, POST');
     }
     await unchanged();
   });

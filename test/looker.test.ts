@@ -256,10 +256,14 @@ describe('GET/PATCH /api/4.0/session_config', () => {
     expect(await policy(t)).toEqual(DEFAULT_POLICY);
   });
 
-  it('404 in Looker shape for unknown paths and methods under /api/4.0', async () => {
+  it('404 in Looker shape for unknown paths, 405 with Allow for other methods of a path', async () => {
     expectLookerError(await looker(t, 'GET', '/no_such_thing?x=1'), 404, 'Not found', 'get/no_such_thing');
-    expectLookerError(await looker(t, 'POST', '/session_config', { body: {} }), 404, 'Not found', 'post/session_config');
-    expectLookerError(await looker(t, 'GET', '/login'), 404, 'Not found', 'get/login');
+    const post = await looker(t, 'POST', '/session_config', { body: {} });
+    expectLookerError(post, 405, 'Method Not Allowed', 'post/session_config');
+    expect(post.headers.allow).toBe('GET, HEAD, PATCH');
+    const getLogin = await looker(t, 'GET', '/login');
+    expectLookerError(getLogin, 405, 'Method Not Allowed', 'get/login');
+    expect(getLogin.headers.allow).toBe('POST');
     // The native API's own error shape is untouched, and its OpenAPI document stays /v1 only.
     expect((await t.req('GET', '/v1/nope')).body.error.code).toBe('not_found');
     const paths = Object.keys((await t.req('GET', '/v1/openapi.json', undefined, { token: null })).body.paths);

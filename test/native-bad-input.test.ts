@@ -160,7 +160,8 @@ describe('bad input', () => {
     for (const r of routes()) {
       const url = r.url();
       for (const p of malformed) expectError(await send(r.method, url, p), 400, 'invalid_argument', `${r.method} ${url} ${p.slice(0, 20)}`);
-      expectError(await send(r.method, url, ''), 400, 'invalid_argument', `${r.method} ${url} empty`);
+      // A route without a body takes an empty one whatever Content-Type says (test/http-edge.test.ts).
+      if (r.valid) expectError(await send(r.method, url, ''), 400, 'invalid_argument', `${r.method} ${url} empty`);
       if (r.valid) for (const p of nonObject) expectError(await send(r.method, url, p), 400, 'invalid_argument', `${r.method} ${url} ${p}`);
     }
     await stillIntact(before);

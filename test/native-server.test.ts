@@ -150,15 +150,18 @@ describe('health, readiness, metrics and the OpenAPI document (in process)', () 
     expect(bad.body.error.requestId).toBe(bad.headers['x-request-id']);
   });
 
-  it('unknown /v1 paths and methods answer 404 in the native error shape', async () => {
-    for (const [m, u] of [
-      ['GET', '/v1/nothing'],
-      ['PUT', '/v1/sessions'],
-      ['POST', '/v1/users/x/sessions'],
+  it('unknown /v1 paths answer 404, other methods of a path 405 with Allow, in the native error shape', async () => {
+    const nothing = await t.req('GET', '/v1/nothing');
+    expect(nothing.status).toBe(404);
+    expect(nothing.body.error).toMatchObject({ code: 'not_found', requestId: nothing.headers['x-request-id'], details: [] });
+    for (const [m, u, allow] of [
+      ['PUT', '/v1/sessions', 'GET, HEAD, POST'],
+      ['POST', '/v1/users/x/sessions', 'GET, HEAD, DELETE'],
     ] as const) {
       const r = await t.req(m, u);
-      expect(r.status).toBe(404);
-      expect(r.body.error).toMatchObject({ code: 'not_found', requestId: r.headers['x-request-id'], details: [] });
+      expect(r.status).toBe(405);
+      expect(r.headers.allow).toBe(allow);
+      expect(r.body.error).toMatchObject({ code: 'method_not_allowed', requestId: r.headers['x-request-id'], details: [] });
     }
   });
 });

@@ -122,6 +122,11 @@ const options = {
     'POST /v1/sessions/introspect calls per second from one client IP, counted in each node alone (no Redis on the validation path); beyond it: 429 with Retry-After: 1. Off by default: apps validate on every request of every user, usually from a few server addresses, and tokens cannot be guessed. Set it when browsers call introspection directly, to stop one runaway client. 0 = no limit.',
   ),
   trustProxy: opt('SESSIOND_TRUST_PROXY', Type.Boolean({ default: false }), 'Take the client IP from X-Forwarded-For (behind a load balancer).'),
+  metricsRequireCredential: opt(
+    'SESSIOND_METRICS_REQUIRE_CREDENTIAL',
+    Type.Boolean({ default: false }),
+    'GET /metrics only with an instance-wide credential holding metrics:read (Authorization: Bearer <secret>; Prometheus: `authorization: {credentials_file: …}`); without one 401, without the permission 403. Off by default, so a scraper of the network the port is reachable from keeps working: turn it on when the port is reachable by more than your monitoring.',
+  ),
   otelTraces: opt(
     'SESSIOND_OTEL_TRACES',
     Type.Union([Type.Literal('auto'), Type.Literal('off'), Type.Literal('otlp')], { default: 'auto' }),

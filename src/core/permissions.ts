@@ -11,6 +11,7 @@ export const permissions = [
   'organizations:read',
   'organizations:write',
   'audit:read',
+  'metrics:read', // GET /metrics, when SESSIOND_METRICS_REQUIRE_CREDENTIAL is on
 ] as const;
 
 export type Permission = (typeof permissions)[number];

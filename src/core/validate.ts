@@ -19,7 +19,8 @@ const pathToField = (instancePath: string): string => instancePath.replace(/^\//
 
 /**
  * Turns JSON-Schema errors into one clear issue per field: unknown fields are
- * named, enums list their values, ranges say their limits.
+ * named, enums list their values, ranges say their limits. A message never repeats its field
+ * (`field` names it; summaries print `<field> <message>`, e.g. "loginName is required").
  */
 export function toFieldIssues(errors: readonly SchemaError[], schema?: TSchema): FieldIssue[] {
   const byField = new Map<string, FieldIssue>();
@@ -35,14 +36,14 @@ export function toFieldIssues(errors: readonly SchemaError[], schema?: TSchema):
       case 'additionalProperties': {
         const extra = (e.params.additionalProperties ?? e.params.additionalProperty) as string[] | string | undefined;
         for (const k of Array.isArray(extra) ? extra : extra ? [extra] : []) {
-          put({ field: join(k), code: 'unknown_field', message: `unknown field '${k}'` });
+          put({ field: join(k), code: 'unknown_field', message: 'is not a known field' });
         }
         break;
       }
       case 'required': {
         const missing = (e.params.requiredProperties ?? e.params.missingProperty) as string[] | string | undefined;
         for (const k of Array.isArray(missing) ? missing : missing ? [missing] : []) {
-          put({ field: join(k), code: 'required', message: `'${k}' is required` });
+          put({ field: join(k), code: 'required', message: 'is required' });
         }
         break;
       }

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { AuthContext } from '../core/auth.js';
+import { type AuthContext, requirePermission } from '../core/auth.js';
 import { DomainError } from '../core/errors.js';
 import type { Core } from '../core/index.js';
 
@@ -35,4 +35,13 @@ async function resolveCaller(core: Core, req: FastifyRequest): Promise<AuthConte
   const ctx = secret ? await core.credentials.authenticate(secret) : null;
   if (!ctx) throw new DomainError('unauthenticated', 'the credential is not valid');
   return ctx;
+}
+
+/**
+ * The caller of `GET /metrics` when a credential is required: `metrics:read`, instance-wide
+ * (the metrics count every organization's sessions, so an organization's credential may not read them).
+ */
+export async function requireMetricsReader(core: Core, req: FastifyRequest): Promise<void> {
+  const ctx = requirePermission(await authenticate(core, req), 'metrics:read');
+  if (ctx.organizationId !== null) throw new DomainError('permission_denied', 'the metrics cover every organization: use an instance-wide credential');
 }

@@ -3,13 +3,14 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import type { Logger } from 'pino';
+import { DomainError } from '../core/errors.js';
 import type { Core } from '../core/index.js';
 import type { IntrospectResult, SessionInfo } from '../core/sessions.js';
 import { validator } from '../core/validate.js';
 import { nativeErrorBody } from '../surfaces/native/index.js';
 import { introspectionAnswer, TokenBody } from '../surfaces/native/views.js';
 import { activeAnswerText } from './answer-template.js';
-import type { WireError } from './errors.js';
+import { httpStatusOf, logFailure, type WireError } from './errors.js';
 import type { Metrics } from './metrics.js';
 import { type AddressRateLimit, INTROSPECT_LIMIT_MESSAGE } from './rate-limits.js';
 import { declaresOtherCharset } from './utf8-body.js';
@@ -24,6 +25,30 @@ const tokenBody = validator(TokenBody);
 /** `application/json`, with parameters or not, and nothing that merely starts like it (`application/jsonx`). */
 const isJsonType = (t: string) => t.startsWith('application/json') && (t.length === 16 || ((t[16] === ';' || t[16] === ' ') && !declaresOtherCharset(t)));
 const INTROSPECT_LIMITED: WireError = { status: 429, code: 'rate_limited', message: INTROSPECT_LIMIT_MESSAGE, issues: [] };
+
+/**
+ * Where every failure of this path ends, the answer callback's included: nothing escapes as an
+ * unhandled rejection (fatal under Node's defaults) or leaves the client waiting. A domain error
+ * answers its status (503 for storage that is unavailable), anything else 500, as the framework
+ * path does. A module function, so the success path allocates nothing for it.
+ */
+function failed(res: Res, send: (status: number, body: unknown) => void, requestId: string, err: unknown, log: Logger | undefined): void {
+  const w: WireError =
+    err instanceof DomainError && err.code !== 'internal'
+      ? { status: httpStatusOf[err.code], code: err.code, message: err.message, issues: err.issues }
+      : { status: 500, code: 'internal', message: 'internal error', issues: [] };
+  if (w.status >= 500 && log) logFailure(log, err, requestId);
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  try {
+    send(w.status, nativeErrorBody(w, requestId));
+  } catch (again) {
+    if (log) logFailure(log, again, requestId);
+    res.destroy();
+  }
+}
 
 /**
  * The validation call on every request of every app, served without the framework's
@@ -69,47 +94,51 @@ export function createFastIntrospect(core: Core, metrics: Metrics, o: { trustPro
         latency.observe((performance.now() - started) / 1000);
       };
       const send = (status: number, body: unknown) => sendText(status, JSON.stringify(body));
-      const fail = (message: string, details: { field: string; code: string; message: string }[]) =>
-        send(400, nativeErrorBody({ status: 400, code: 'invalid_argument', message, issues: details }, requestId));
-      if (limit?.over(req.socket.remoteAddress ?? '')) {
-        res.setHeader('retry-after', '1');
-        send(429, nativeErrorBody(INTROSPECT_LIMITED, requestId));
-        return;
-      }
-      let body: unknown;
-      const bytes = Buffer.concat(chunks, Math.min(size, MAX_BODY));
-      if (!isUtf8(bytes)) {
-        fail('the body is not valid UTF-8', []);
-        return;
-      }
       try {
-        body = JSON.parse(bytes.toString('utf8'));
-      } catch {
-        fail('the body is not valid JSON', []);
-        return;
+        const fail = (message: string, details: { field: string; code: string; message: string }[]) =>
+          send(400, nativeErrorBody({ status: 400, code: 'invalid_argument', message, issues: details }, requestId));
+        if (limit?.over(req.socket.remoteAddress ?? '')) {
+          res.setHeader('retry-after', '1');
+          send(429, nativeErrorBody(INTROSPECT_LIMITED, requestId));
+          return;
+        }
+        let body: unknown;
+        const bytes = Buffer.concat(chunks, Math.min(size, MAX_BODY));
+        if (!isUtf8(bytes)) {
+          fail('the body is not valid UTF-8', []);
+          return;
+        }
+        try {
+          body = JSON.parse(bytes.toString('utf8'));
+        } catch {
+          fail('the body is not valid JSON', []);
+          return;
+        }
+        const issues = tokenBody.issues(body);
+        if (issues.length) {
+          fail(`invalid body: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`, issues);
+          return;
+        }
+        const ua = req.headers['user-agent'];
+        const client = { ip: req.socket.remoteAddress ?? null, userAgent: typeof ua === 'string' ? ua.slice(0, 512) : null };
+        const token = (body as { token: string }).token;
+        const answer = (r: IntrospectResult) => {
+          try {
+            if (!r.verdict.active || !('record' in r)) return sendText(200, JSON.stringify(introspectionAnswer(r)));
+            sendText(200, activeAnswerText(r as SessionInfo & { verdict: { active: true } }, core.policies.effective(r.record.organizationId)));
+          } catch (err) {
+            failed(res, send, requestId, err, o.logger);
+          }
+        };
+        const cached = core.sessions.introspectIfCached(token, client);
+        if (cached) {
+          answer(cached);
+          return;
+        }
+        core.sessions.introspect(token, client).then(answer, (err: unknown) => failed(res, send, requestId, err, o.logger));
+      } catch (err) {
+        failed(res, send, requestId, err, o.logger);
       }
-      const issues = tokenBody.issues(body);
-      if (issues.length) {
-        fail(`invalid body: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`, issues);
-        return;
-      }
-      const ua = req.headers['user-agent'];
-      const client = { ip: req.socket.remoteAddress ?? null, userAgent: typeof ua === 'string' ? ua.slice(0, 512) : null };
-      const token = (body as { token: string }).token;
-      const answer = (r: IntrospectResult) => {
-        if (!r.verdict.active || !('record' in r)) return sendText(200, JSON.stringify(introspectionAnswer(r)));
-        sendText(200, activeAnswerText(r as SessionInfo & { verdict: { active: true } }, core.policies.effective(r.record.organizationId)));
-      };
-      const cached = core.sessions.introspectIfCached(token, client);
-      if (cached) {
-        answer(cached);
-        return;
-      }
-      core.sessions.introspect(token, client).then(answer, (err: unknown) => {
-        // As the framework path logs a failed request: with its request id (only on failure, no per-request cost).
-        o.logger?.warn({ err, reqId: requestId, route: ROUTE, status: 503 }, 'request failed');
-        send(503, nativeErrorBody({ status: 503, code: 'unavailable', message: 'storage is unavailable', issues: [] }, requestId));
-      });
     });
     return true;
   };

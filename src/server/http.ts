@@ -9,6 +9,7 @@ import type { AuthContext } from '../core/auth.js';
 import type { Core } from '../core/index.js';
 import { dynatraceErrorHandler } from '../surfaces/dynatrace/errors.js';
 import { dynatraceApi } from '../surfaces/dynatrace/index.js';
+import { sendGraphqlFailure } from '../surfaces/graphql/errors.js';
 import { logscaleGraphql } from '../surfaces/graphql/index.js';
 import { sendLookerError } from '../surfaces/looker/errors.js';
 import { lookerApi } from '../surfaces/looker/index.js';
@@ -16,12 +17,14 @@ import { nativeApi, nativeErrorHandler } from '../surfaces/native/index.js';
 import type { App } from '../surfaces/native/types.js';
 import { createZitadelRpcHandler, httpStatusOfCode, RPC_PATHS, SERVICE_PREFIX, zitadelRest } from '../surfaces/zitadel/index.js';
 import { zitadelRestErrorHandler } from '../surfaces/zitadel/rest.js';
+import { requireMetricsReader } from './auth.js';
 import { clientErrorHandler } from './client-error.js';
 import { loadConsoleAssets, serveConsole } from './console-assets.js';
 import { createFastIntrospect } from './fast-introspect.js';
 import { createDualServer, type DualServer } from './listener.js';
 import type { Metrics } from './metrics.js';
 import { addEdgeRateLimits, createRateLimits, NO_RATE_LIMITS, type RateLimits } from './rate-limits.js';
+import { routeMissing } from './routes.js';
 import { observeRpc, REQUEST_ID } from './rpc-observe.js';
 import type { Tracing } from './tracing.js';
 import { utf8Body } from './utf8-body.js';
@@ -29,17 +32,22 @@ import { typeboxValidatorCompiler } from './validation.js';
 
 type ErrorHandler = (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => FastifyReply;
 /**
- * Errors raised before routing (a path with bad percent-encoding, a path parameter over the
- * length limit) still leave in the shape of the surface the path belongs to.
+ * The surface a path belongs to, for what no surface's own handler sees: errors raised before
+ * routing (bad percent-encoding, a path parameter over the length limit), and requests no route
+ * took outside a surface's prefix (another method on `/graphql`, an unknown path), including
+ * what the root hooks throw for them (the API rate limit). Everything else is native.
  */
 const surfaceErrorHandlers: [prefix: string, handler: ErrorHandler][] = [
   ['/api/4.0/', sendLookerError],
   ['/api/cluster/v2/', dynatraceErrorHandler],
   ['/v2/sessions', zitadelRestErrorHandler],
+  ['/graphql', sendGraphqlFailure],
+  ['/graphiql', sendGraphqlFailure],
 ];
+const surfaceOf = (url: string): ErrorHandler => surfaceErrorHandlers.find(([prefix]) => url.startsWith(prefix))?.[1] ?? nativeErrorHandler;
 const frameworkErrors = (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
   void reply.header('x-request-id', req.id); // the onRequest hook that sets it runs only after routing
-  return (surfaceErrorHandlers.find(([prefix]) => req.url.startsWith(prefix))?.[1] ?? nativeErrorHandler)(err, req, reply);
+  return surfaceOf(req.url)(err, req, reply);
 };
 
 export interface HttpApp {
@@ -126,6 +134,10 @@ export async function buildHttp(o: {
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
   app.setValidatorCompiler(typeboxValidatorCompiler as never);
+  // Inherited by every scope that sets none (GraphiQL's routes, health, metrics): never Fastify's own shape.
+  app.setErrorHandler((err, req, reply) => surfaceOf(req.url)(err as FastifyError, req, reply));
+  // A path no surface prefix owns: another method of a known path is 405 with Allow, else 404.
+  app.setNotFoundHandler((req, reply) => surfaceOf(req.url)(routeMissing(req) as FastifyError, req, reply));
   // First of the root hooks, so the span has its route name before any other hook runs.
   o.tracing?.instrument(app);
   app.decorateRequest('auth', null);
@@ -166,7 +178,8 @@ export async function buildHttp(o: {
     const ok = await o.core.store.ping();
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'unavailable', storage: ok ? 'ok' : 'unreachable', ...o.core.store.health?.() });
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+  app.get('/metrics', { schema: { hide: true } }, async (req, reply) => {
+    if (o.config.metricsRequireCredential) await requireMetricsReader(o.core, req);
     await o.metrics.refresh(o.core.store);
     return reply.type(o.metrics.registry.contentType).send(await o.metrics.registry.metrics());
   });

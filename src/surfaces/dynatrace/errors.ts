@@ -75,7 +75,6 @@ export function dynatraceErrorHandler(err: FastifyError, req: FastifyRequest, re
   const w = toWireError(err, req);
   const failure = req.routeOptions.config?.dynatrace?.failure;
   if (w.status >= 500 && failure) {
-    if (w.status === 500) req.log.error({ err }, 'dynatrace call failed');
     return sendError(reply, { ...w, status: failure.status }, errorBody(failure.status, failure.message));
   }
   if (w.status === 400 && w.issues.length > 0) {

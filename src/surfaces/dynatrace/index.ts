@@ -1,10 +1,12 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyRequest } from 'fastify';
 import type { AuthContext } from '../../core/auth.js';
 import { DomainError } from '../../core/errors.js';
 import type { Permission } from '../../core/permissions.js';
 import { authenticate } from '../../server/auth.js';
+import { jsonBody } from '../../server/json-body.js';
+import { routeMissing } from '../../server/routes.js';
 import type { App, SurfaceDeps } from '../native/types.js';
-import { dynatraceErrorHandler, errorBody } from './errors.js';
+import { dynatraceErrorHandler } from './errors.js';
 import { dynatraceRoutes } from './routes.js';
 
 /** Permissions that an alias grants, named in 403 answers so a Dynatrace admin knows what to add. */
@@ -35,18 +37,13 @@ async function callerWith(deps: SurfaceDeps, req: FastifyRequest, permission: Pe
 /** The Dynatrace Managed cluster API v2 user-session calls, mounted at /api/cluster/v2 (docs/compat-dynatrace.md). */
 export async function dynatraceApi(app: App, deps: SurfaceDeps) {
   // JSON only; the seed's own curl sends `Content-Type: */*`, which is taken as JSON too.
-  app.removeContentTypeParser('text/plain');
-  app.addContentTypeParser('*/*', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  app.removeContentTypeParser(['text/plain', 'application/json']);
+  app.addContentTypeParser(['application/json', '*/*'], { parseAs: 'string' }, jsonBody(app));
   app.addHook('onRequest', async (req) => {
     const rules = req.routeOptions.config?.dynatrace;
     if (rules) req.auth = await callerWith(deps, req, rules.permission);
   });
   app.setErrorHandler(dynatraceErrorHandler);
-  app.setNotFoundHandler((req, reply) =>
-    reply
-      .code(404)
-      .type('application/json; charset=utf-8')
-      .send(errorBody(404, `no route ${req.method} ${req.url.split('?')[0]}`)),
-  );
+  app.setNotFoundHandler((req, reply) => dynatraceErrorHandler(routeMissing(req) as FastifyError, req, reply));
   dynatraceRoutes(app, deps);
 }

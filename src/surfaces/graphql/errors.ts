@@ -1,7 +1,7 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { DomainError, type FieldIssue } from '../../core/errors.js';
-import { toWireError, type WireError } from '../../server/errors.js';
+import { logFailure, toWireError, type WireError } from '../../server/errors.js';
 import { RequestValidationError } from '../../server/validation.js';
 
 /** `extensions.code` of each failure, in the Apollo-style names GraphQL clients know. */
@@ -49,7 +49,7 @@ function extensionsOf(w: WireError, requestId: string, code: string = graphqlCod
 
 /** A failure that ended the request before execution (auth, body, parse, validation) as a GraphQL body. */
 export function requestFailure(err: unknown, req: FastifyRequest): RequestFailure {
-  const e = err as { code?: string; statusCode?: number; errors?: unknown[]; message?: string };
+  const e = (err ?? {}) as { code?: string; statusCode?: number; errors?: unknown[]; message?: string };
   const errors = (list: GraphQLFormattedError[], status: number, headers?: Record<string, string>): RequestFailure => ({
     status,
     body: { errors: list },
@@ -79,9 +79,20 @@ export function requestFailure(err: unknown, req: FastifyRequest): RequestFailur
   const headers: Record<string, string> = {};
   if (w.status === 401) headers['www-authenticate'] = 'Bearer realm="sessiond"';
   if (w.retryAfterSeconds !== undefined) headers['retry-after'] = String(w.retryAfterSeconds);
+  if (w.allow) headers.allow = w.allow.join(', ');
   // Before execution, a 400 is about the request itself (body, JSON, query), not a field's value.
   const code = w.status === 400 ? 'BAD_REQUEST' : graphqlCodeOf[w.code];
   return errors([{ message: w.message, extensions: extensionsOf(w, req.id, code) }], w.status, headers);
+}
+
+/** Sends a failure before execution as a GraphQL body (mercurius' error handler, this surface's, and the edge's for its paths). */
+export function sendGraphqlFailure(err: unknown, req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const f = requestFailure(err, req);
+  return reply
+    .code(f.status)
+    .headers(f.headers ?? {})
+    .type('application/json; charset=utf-8')
+    .send(f.body);
 }
 
 /** One error of a document that did not execute (parse, validation, variables, depth, body shape). */
@@ -110,6 +121,7 @@ export function fieldError(err: GraphQLError, req: FastifyRequest, renameField: 
   const f = err.toJSON();
   if (!cause || isGraphQLError(cause)) {
     // Produced by graphql itself (e.g. a non-null field resolved to null, a value Long cannot carry).
+    logFailure(req.log, err);
     return { ...f, extensions: { ...f.extensions, code: 'INTERNAL_SERVER_ERROR', requestId: req.id } };
   }
   const w = toWireError(cause, req);

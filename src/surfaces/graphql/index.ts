@@ -4,7 +4,7 @@ import mercurius from 'mercurius';
 import { DomainError } from '../../core/errors.js';
 import { authenticate } from '../../server/auth.js';
 import type { App, SurfaceDeps } from '../native/types.js';
-import { documentErrorOf, fieldError, requestFailure } from './errors.js';
+import { documentErrorOf, fieldError, sendGraphqlFailure } from './errors.js';
 import { escapeControlCharsInStrings } from './lenient-json.js';
 import { noSubscriptions, rootFieldLimit } from './limits.js';
 import { inputPathOf, resolvers } from './resolvers.js';
@@ -42,6 +42,9 @@ export async function logscaleGraphql(app: App, deps: SurfaceDeps) {
     const { response: _dropped, ...rest } = (route.schema ?? {}) as Record<string, unknown>;
     route.schema = { ...rest, hide: true };
   });
+
+  // GraphiQL's routes; other methods and unknown paths here are the edge's (src/server/http.ts), in this shape too.
+  app.setErrorHandler(sendGraphqlFailure);
 
   app.addHook('onRequest', async (req, reply) => {
     if (req.routeOptions.url !== GRAPHQL_PATH) return;
@@ -81,12 +84,7 @@ export async function logscaleGraphql(app: App, deps: SurfaceDeps) {
     additionalRouteOptions: { bodyLimit: GRAPHQL_BODY_LIMIT_BYTES },
     context: (req): GraphqlContext => ({ auth: req.auth, core: deps.core, users: new Map() }),
     errorHandler: (err: unknown, req: FastifyRequest, reply: FastifyReply) => {
-      const f = requestFailure(err, req);
-      void reply
-        .code(f.status)
-        .headers(f.headers ?? {})
-        .type('application/json; charset=utf-8')
-        .send(f.body);
+      void sendGraphqlFailure(err, req, reply);
     },
     errorFormatter: (execution, ctx) => {
       const req = (ctx as unknown as { reply: FastifyReply }).reply.request;
@@ -97,23 +95,6 @@ export async function logscaleGraphql(app: App, deps: SurfaceDeps) {
       const errors = execution.errors.map((e) => fieldError(e, req, inputPathOf));
       return { statusCode: 200, response: { data: execution.data, errors } };
     },
-  });
-
-  app.route({
-    method: ['PUT', 'PATCH', 'DELETE'],
-    url: GRAPHQL_PATH,
-    handler: async (req, reply) =>
-      reply
-        .code(405)
-        .header('allow', 'GET, POST')
-        .send({
-          errors: [
-            {
-              message: `${req.method} is not allowed: POST a query or mutation, or GET a query`,
-              extensions: { code: 'METHOD_NOT_ALLOWED', requestId: req.id },
-            },
-          ],
-        }),
   });
 }
 

@@ -33,6 +33,7 @@ const lookerStatusOf = {
 const fixedMessages: Record<number, string> = {
   401: 'Requires authentication.',
   404: 'Not found',
+  405: 'Method Not Allowed',
   422: 'Validation Failed',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
@@ -71,13 +72,16 @@ export function documentationUrl(status: number, req: FastifyRequest): string {
 const issueCode = (i: FieldIssue) => (i.code === 'required' || i.code === 'missing_field' ? 'missing_field' : 'invalid');
 
 /** Decides status, body and Retry-After of any error raised in this surface. */
-export function toLookerError(err: unknown, req: FastifyRequest): { status: number; body: LookerErrorBody; retryAfterSeconds?: number | undefined } {
+export function toLookerError(
+  err: unknown,
+  req: FastifyRequest,
+): { status: number; body: LookerErrorBody; retryAfterSeconds?: number | undefined; allow?: readonly string[] | undefined } {
   const w = toWireError(err, req);
   // Field issues make a 422 (Looker's validation error); else a domain error has Looker's status.
   const status = w.code === 'invalid_argument' && w.issues.length > 0 ? 422 : err instanceof DomainError ? lookerStatusOf[err.code] : w.status;
   const documentation_url = documentationUrl(status, req);
   const message = fixedMessages[status] ?? w.message;
-  if (status !== 422) return { status, body: { message, documentation_url }, retryAfterSeconds: w.retryAfterSeconds };
+  if (status !== 422) return { status, body: { message, documentation_url }, retryAfterSeconds: w.retryAfterSeconds, allow: w.allow };
   const errors: NonNullable<LookerErrorBody['errors']> = [];
   for (const i of w.issues) {
     const field = lookerFieldOf.get(i.field) ?? i.field;
@@ -90,5 +94,6 @@ export function toLookerError(err: unknown, req: FastifyRequest): { status: numb
 export function sendLookerError(err: unknown, req: FastifyRequest, reply: FastifyReply): FastifyReply {
   const e = toLookerError(err, req);
   if (e.retryAfterSeconds !== undefined) void reply.header('retry-after', String(e.retryAfterSeconds));
+  if (e.allow) void reply.header('allow', e.allow.join(', '));
   return reply.code(e.status).type('application/json').send(e.body);
 }

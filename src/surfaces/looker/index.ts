@@ -1,5 +1,5 @@
-import { DomainError } from '../../core/errors.js';
 import { authenticate } from '../../server/auth.js';
+import { routeMissing } from '../../server/routes.js';
 import { loginRoutes, logoutRoutes, PUBLIC_ROUTES } from './auth-routes.js';
 import { sendLookerError } from './errors.js';
 import { sessionConfigRoutes } from './session-config.js';
@@ -20,7 +20,7 @@ export async function lookerApi(app: LookerApp, deps: LookerDeps) {
   app.addContentTypeParser('*', { parseAs: 'string' }, (req, body, done) => (body === '' ? done(null, undefined) : json(req, body as string, done)));
 
   app.setErrorHandler((err, req, reply) => sendLookerError(err, req, reply));
-  app.setNotFoundHandler((req, reply) => sendLookerError(new DomainError('not_found', 'Not found'), req, reply));
+  app.setNotFoundHandler((req, reply) => sendLookerError(routeMissing(req), req, reply));
 
   // The caller, before the body is read: a bad credential is 401 whatever the body.
   app.addHook('onRequest', async (req) => {

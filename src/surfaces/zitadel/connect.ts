@@ -3,13 +3,15 @@ import type http2 from 'node:http2';
 import { isIP } from 'node:net';
 import { TextDecoder } from 'node:util';
 import { Code, type ConnectRouter, createContextKey, createContextValues, type HandlerContext } from '@connectrpc/connect';
+import { codeToString } from '@connectrpc/connect/protocol-connect';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
 import { SessionService } from '@zitadel/proto/zitadel/session/v2/session_service_pb.js';
 import type { Logger } from 'pino';
 import type { Core } from '../../core/index.js';
 import { secretFromHeader } from '../../server/auth.js';
+import { logFailure } from '../../server/errors.js';
 import { callerKey, type RateLimits } from '../../server/rate-limits.js';
-import { type CallInfo, toConnectError, ZitadelSessionApi, zitadelError } from './service.js';
+import { type CallInfo, httpStatusOfCode, toConnectError, ZitadelSessionApi, zitadelError } from './service.js';
 
 /** Path prefix of the service's RPCs (Connect, gRPC and gRPC-Web all use `/<service>/<method>`). */
 export const SERVICE_PREFIX = `/${SessionService.typeName}/`;
@@ -30,29 +32,35 @@ const JSON_OPTIONS = { ignoreUnknownFields: true, textDecoder: new TextDecoder('
 /** Content types of the three protocols (Connect unary and streaming, gRPC, gRPC-Web). */
 const RPC_CONTENT_TYPE = /^application\/(json|proto|connect\+(json|proto)|grpc(-web(-text)?)?(\+(json|proto))?)\s*(;\s*charset=utf-8\s*)?$/i;
 
-/**
- * What connect would refuse with an empty body (unknown method 404, not POST 405, another
- * content type 415) is answered here in Connect's JSON error shape; true when it answered.
- */
-function refusedEarly(req: Req, res: Res): boolean {
+interface Refusal {
+  status: number;
+  code: string;
+  message: string;
+  headers?: Record<string, string>;
+}
+
+/** What connect would refuse with an empty body (unknown method 404, not POST 405, another content type 415), or null. */
+function refusalOf(req: Req): Refusal | null {
   const path = req.url?.split('?')[0] ?? '';
-  const refuse = (status: number, code: string, message: string, headers: Record<string, string> = {}) => {
-    const body = JSON.stringify({ code, message });
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers });
-    res.end(body);
-    return true;
-  };
-  if (!RPC_PATHS.includes(path)) return refuse(404, 'unimplemented', `${path.slice(0, 200)} is not a method of ${SessionService.typeName}`);
-  if (req.method !== 'POST') return refuse(405, 'unimplemented', 'the methods of this service are called with POST', { allow: 'POST' });
+  if (!RPC_PATHS.includes(path)) return { status: 404, code: 'unimplemented', message: `${path.slice(0, 200)} is not a method of ${SessionService.typeName}` };
+  if (req.method !== 'POST')
+    return { status: 405, code: 'unimplemented', message: 'the methods of this service are called with POST', headers: { allow: 'POST' } };
   const type = req.headers['content-type'] ?? '';
   if (!RPC_CONTENT_TYPE.test(type)) {
-    return refuse(
-      415,
-      'invalid_argument',
-      'unsupported content type: send application/json or application/proto (Connect), application/grpc or application/grpc-web',
-    );
+    return {
+      status: 415,
+      code: 'invalid_argument',
+      message: 'unsupported content type: send application/json or application/proto (Connect), application/grpc or application/grpc-web',
+    };
   }
-  return false;
+  return null;
+}
+
+/** Answers a refusal in Connect's JSON error shape. */
+function refuse(res: Res, r: Refusal): void {
+  const body = JSON.stringify({ code: r.code, message: r.message });
+  res.writeHead(r.status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...r.headers });
+  res.end(body);
 }
 
 const kRemote = createContextKey<string | null>(null, { description: 'remote address' });
@@ -83,15 +91,20 @@ export function createZitadelRpcHandler(
   const limits = o.limits ?? null;
   const api = new ZitadelSessionApi(core, limits);
 
-  const call = async (ctx: HandlerContext): Promise<CallInfo> => {
-    const header = ctx.requestHeader.get('authorization');
-    const ip = ctx.values.get(kRemote);
+  /** The caller of a request, and its API budget spent (throws rate_limited past it). */
+  const counted = async (header: string | null, ip: string | null) => {
     let auth = null;
     if (header !== null) {
       const secret = secretFromHeader(header);
       auth = secret ? await core.credentials.authenticate(secret) : null;
     }
     if (limits?.api) await limits.api.take(callerKey(auth, ip));
+    return auth;
+  };
+  const call = async (ctx: HandlerContext): Promise<CallInfo> => {
+    const header = ctx.requestHeader.get('authorization');
+    const ip = ctx.values.get(kRemote);
+    const auth = await counted(header, ip);
     if (header !== null && !auth) throw zitadelError(Code.Unauthenticated, 'SESSIOND-unauthenticated', 'the credential is not valid');
     return { auth, client: { ip, userAgent: ctx.requestHeader.get('user-agent') } };
   };
@@ -101,8 +114,10 @@ export function createZitadelRpcHandler(
       try {
         return await fn(req, await call(ctx));
       } catch (err) {
+        const ce = toConnectError(err);
         // The listener put the request id in the request headers (src/server/rpc-observe.ts).
-        throw toConnectError(err, (e) => log?.error({ err: e, reqId: ctx.requestHeader.get('x-request-id') }, 'zitadel rpc: unhandled error'));
+        if (log && httpStatusOfCode[ce.code] >= 500) logFailure(log, err, ctx.requestHeader.get('x-request-id') ?? undefined);
+        throw ce;
       }
     };
 
@@ -123,7 +138,34 @@ export function createZitadelRpcHandler(
 
   return (req, res) => {
     if (!req.url?.startsWith(SERVICE_PREFIX)) return false;
-    if (!refusedEarly(req, res)) handler(req as never, res as never);
+    const refusal = refusalOf(req);
+    if (!refusal) handler(req as never, res as never);
+    else if (!limits?.api) refuse(res, refusal);
+    else {
+      // Past the API limit every request is a 429, even one connect would refuse (as on the Fastify surfaces).
+      const header = req.headers.authorization;
+      const reqId = String(req.headers['x-request-id'] ?? '');
+      void counted(typeof header === 'string' ? header : null, clientIp(req, o.trustProxy ?? false))
+        .then(
+          () => refuse(res, refusal),
+          (err: unknown) => {
+            const ce = toConnectError(err);
+            if (httpStatusOfCode[ce.code] >= 500 && log) logFailure(log, err, reqId);
+            const retryAfter = ce.metadata.get('retry-after');
+            refuse(res, {
+              status: httpStatusOfCode[ce.code],
+              code: codeToString(ce.code),
+              message: ce.rawMessage,
+              ...(retryAfter ? { headers: { 'retry-after': retryAfter } } : {}),
+            });
+          },
+        )
+        .catch((err: unknown) => {
+          // Answering failed (the response was already gone): log it and drop the connection, never an unhandled rejection.
+          if (log) logFailure(log, err, reqId);
+          res.destroy();
+        });
+    }
     return true;
   };
 }

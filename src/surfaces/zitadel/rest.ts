@@ -14,6 +14,9 @@ import {
 } from '@zitadel/proto/zitadel/session/v2/session_service_pb.js';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticate } from '../../server/auth.js';
+import { logFailure } from '../../server/errors.js';
+import { jsonBody } from '../../server/json-body.js';
+import { MethodNotAllowedError, routeMissing } from '../../server/routes.js';
 import { InvalidUtf8BodyError, UnsupportedCharsetError } from '../../server/utf8-body.js';
 import type { App, SurfaceDeps } from '../native/types.js';
 import { type CallInfo, httpStatusOfCode, toConnectError, ZitadelSessionApi, zitadelError } from './service.js';
@@ -29,18 +32,21 @@ export function restErrorBody(err: ConnectError) {
   };
 }
 
-function sendConnectError(reply: FastifyReply, err: ConnectError) {
+function sendConnectError(reply: FastifyReply, err: ConnectError, o: { allow?: readonly string[] } = {}) {
   const retryAfter = err.metadata.get('retry-after');
   if (retryAfter !== null) void reply.header('retry-after', retryAfter);
+  // grpc-gateway (ZITADEL's REST front) says Unimplemented "Method Not Allowed" for a method a path lacks; over HTTP that is 405.
+  if (o.allow) void reply.header('allow', o.allow.join(', '));
   return reply
-    .code(httpStatusOfCode[err.code] ?? 500)
+    .code(o.allow ? 405 : (httpStatusOfCode[err.code] ?? 500))
     .type('application/json; charset=utf-8')
     .send(restErrorBody(err));
 }
 
 /** Fastify's own errors (bad JSON, body too large, wrong content type) as gRPC codes. */
-function fromFastify(err: FastifyError): ConnectError | null {
-  const status = err.statusCode;
+function fromFastify(err: FastifyError | null): ConnectError | null {
+  const status = err?.statusCode;
+  if (!err) return null;
   if (typeof status !== 'number' || status < 400 || status >= 500) return null;
   if (err instanceof InvalidUtf8BodyError) return zitadelError(Code.InvalidArgument, 'SESSIOND-invalid_argument', err.message);
   if (err instanceof UnsupportedCharsetError) return zitadelError(Code.InvalidArgument, 'SESSIOND-unsupported_media_type', err.message);
@@ -77,10 +83,11 @@ function bodyObject(body: unknown, optional = false): Record<string, unknown> {
  */
 /** Every error of the REST mapping in ZITADEL's shape (also used for the framework's own URL errors). */
 export function zitadelRestErrorHandler(err: unknown, req: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const ce =
-    err instanceof ConnectError
-      ? err
-      : (fromFastify(err as FastifyError) ?? toConnectError(err, (e) => req.log.error({ err: e }, 'zitadel rest: unhandled error')));
+  if (err instanceof MethodNotAllowedError) {
+    return sendConnectError(reply, zitadelError(Code.Unimplemented, 'SESSIOND-method_not_allowed', 'Method Not Allowed'), { allow: err.allow });
+  }
+  const ce = err instanceof ConnectError ? err : (fromFastify(err as FastifyError) ?? toConnectError(err));
+  if ((httpStatusOfCode[ce.code] ?? 500) >= 500) logFailure(req.log, err);
   return sendConnectError(reply, ce);
 }
 
@@ -91,10 +98,10 @@ export async function zitadelRest(app: App, deps: SurfaceDeps) {
     client: { ip: req.ip, userAgent: req.headers['user-agent'] ?? null },
   });
 
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, jsonBody(app));
   app.setErrorHandler(zitadelRestErrorHandler);
-  app.setNotFoundHandler((req, reply) =>
-    sendConnectError(reply, zitadelError(Code.NotFound, 'SESSIOND-not_found', `no route ${req.method} ${req.url.split('?')[0]}`)),
-  );
+  app.setNotFoundHandler((req, reply) => zitadelRestErrorHandler(routeMissing(req), req, reply));
 
   const hide = { schema: { hide: true } };
   app.post('/', hide, async (req, reply) => {

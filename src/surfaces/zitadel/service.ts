@@ -87,15 +87,14 @@ export function zitadelError(code: Code, id: string, message: string, metadata?:
   return new ConnectError(message, code, metadata, [{ desc: ErrorDetailSchema, value: { id, message } }]);
 }
 
-/** Turns anything thrown into a ConnectError; unknown errors become a generic Internal. */
-export function toConnectError(err: unknown, log?: (err: unknown) => void): ConnectError {
+/** Turns anything thrown into a ConnectError; unknown errors become a generic Internal (the caller logs every 5xx). */
+export function toConnectError(err: unknown): ConnectError {
   if (err instanceof ConnectError) return err;
   if (err instanceof DomainError) {
     const issues = err.issues.map((i) => `${i.field}: ${i.message}`).join('; ');
     const metadata = err.retryAfterSeconds !== undefined ? { 'retry-after': String(err.retryAfterSeconds) } : undefined;
     return zitadelError(grpcCodeOf[err.code], `SESSIOND-${err.code}`, issues ? `${err.message} (${issues})` : err.message, metadata);
   }
-  log?.(err);
   return zitadelError(Code.Internal, 'SESSIOND-internal', 'internal error');
 }
 
