@@ -128,6 +128,12 @@ describe('a storage failure on every surface: logged at error level with the req
       const logged = errorsOf(t, id);
       expect(logged, `${surface} (${id}): ${JSON.stringify(lines(t).filter((l) => l.reqId === id))}`).toHaveLength(1);
       expect(JSON.stringify(logged[0]?.err), surface).toMatch(/storage is unavailable/);
+      // The driver's error behind the 503 is logged as its cause (DomainError keeps it; pino's
+      // serializer appends each cause's message and its stack after "caused by:").
+      expect(JSON.stringify(logged[0]?.err), surface).toMatch(
+        /storage is unavailable: [^"]*(database is locked|lock timeout|statement timeout|canceling statement)/i,
+      );
+      expect(JSON.stringify(logged[0]?.err), surface).toContain('caused by:');
     }
   });
 });

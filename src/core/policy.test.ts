@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from './errors.js';
-import { applyPatch, defaultPolicy, effectivePolicy, parsePolicy, parsePolicyPatch, sessionLimitFor } from './policy.js';
+import { applyPatch, defaultPolicy, effectivePolicy, parsePolicy, parsePolicyPatch, policyWarnings, sessionLimitFor } from './policy.js';
 
 const issuesOf = (fn: () => unknown) => {
   try {
@@ -61,5 +61,15 @@ describe('effective policy', () => {
     const p = { ...defaultPolicy, userSessionLimit: 2, adminSessionLimit: 5 };
     expect(sessionLimitFor(p, 'user')).toBe(2);
     expect(sessionLimitFor(p, 'admin')).toBe(5);
+  });
+});
+
+describe('policyWarnings', () => {
+  it('warns when the idle timeout is not shorter than the lifetime, and only then', () => {
+    const w = policyWarnings({ ...defaultPolicy, idleTimeoutSeconds: 100_000, maxLifetimeSeconds: 43_200 });
+    expect(w).toEqual([{ field: 'idleTimeoutSeconds', code: 'exceeds_lifetime', message: expect.stringContaining('43200 s') }]);
+    expect(policyWarnings({ ...defaultPolicy, idleTimeoutSeconds: 43_200, maxLifetimeSeconds: 43_200 })).toHaveLength(1);
+    expect(policyWarnings({ ...defaultPolicy, idleTimeoutSeconds: 43_199, maxLifetimeSeconds: 43_200 })).toEqual([]);
+    expect(policyWarnings({ ...defaultPolicy, idleTimeoutSeconds: 0, maxLifetimeSeconds: 60 })).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { DomainError } from './errors.js';
+import { DomainError, type FieldIssue } from './errors.js';
 import { validator } from './validate.js';
 
 /** Ten years: the longest duration the native API accepts, so arithmetic never overflows. */
@@ -77,6 +77,22 @@ export function parsePolicyPatch(input: unknown): PolicyPatch {
   const issues = patchCheck.issues(input);
   if (issues.length) throw new DomainError('policy_invalid', 'the policy is invalid', issues);
   return stripUndefined(input as PolicyPatch);
+}
+
+/**
+ * Valid but meaningless combinations, reported rather than refused (a client that sets fields one
+ * request at a time, e.g. raises the idle timeout before the lifetime, must not be stopped midway).
+ */
+export function policyWarnings(p: Policy): FieldIssue[] {
+  const out: FieldIssue[] = [];
+  if (p.idleTimeoutSeconds > 0 && p.idleTimeoutSeconds >= p.maxLifetimeSeconds) {
+    out.push({
+      field: 'idleTimeoutSeconds',
+      code: 'exceeds_lifetime',
+      message: `${p.idleTimeoutSeconds} s is not shorter than maxLifetimeSeconds (${p.maxLifetimeSeconds} s): every session reaches its absolute lifetime first, so the idle timeout never ends one`,
+    });
+  }
+  return out;
 }
 
 /** Applies a patch to a policy; only fields present in the patch change. */
