@@ -306,7 +306,16 @@ export async function policyPage(ctx: PageContext, orgId?: string): Promise<void
     : null;
   reset?.addEventListener('click', async () => {
     if (!window.confirm(`Remove the override of ${org}? It will follow the instance policy.`)) return;
-    await api('DELETE', `/organizations/${encodeURIComponent(org as string)}/policy`);
+    reset.disabled = true;
+    try {
+      await api('DELETE', `/organizations/${encodeURIComponent(org as string)}/policy`);
+    } catch (e) {
+      const message = `The override was not removed: ${e instanceof Error ? e.message : String(e)}`;
+      replace(impactBox, h('p', { class: 'error', role: 'alert' }, message));
+      announce(message, 'error');
+      reset.disabled = false;
+      return;
+    }
     announce('Override removed.');
     await policyPage(ctx, org ?? undefined);
   });
