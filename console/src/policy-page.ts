@@ -132,7 +132,8 @@ export async function policyPage(ctx: PageContext, orgId?: string): Promise<void
       replace(impactBox, describeImpact(i));
       save.disabled = false;
     } catch (e) {
-      if (e instanceof ApiError && e.code === 'policy_invalid') {
+      // The request schema answers invalid_argument, the core's policy rules policy_invalid: both name fields.
+      if (e instanceof ApiError && (e.code === 'invalid_argument' || e.code === 'policy_invalid') && e.details.length > 0) {
         for (const d of e.details) errors.set(d.field.replace(/^\//, '').split(/[./]/)[0] as string, d.message);
         showErrors();
         replace(impactBox, h('p', { class: 'error' }, e.message));

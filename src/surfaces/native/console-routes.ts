@@ -246,7 +246,7 @@ export function consoleRoutes(app: App, deps: SurfaceDeps, cookie: ConsoleCookie
         operationId: 'previewPolicy',
         summary: 'What a change of the instance policy would end now (nothing is saved)',
         description:
-          'Every active session is judged under the current and the proposed policy with the rule validation uses. Bad fields: 400 policy_invalid with the same details as saving. Limits and allowPersistentSessions apply at the next sign-in and end nothing now.',
+          'Every active session is judged under the current and the proposed policy with the rule validation uses. Bad fields: 400 invalid_argument with the same details as saving (with replace=true, a policy missing fields: policy_invalid). Limits and allowPersistentSessions apply at the next sign-in and end nothing now.',
         tags: ['policy'],
         querystring: PreviewQuery,
         body: PolicyPatchSchema,
