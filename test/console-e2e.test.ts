@@ -12,7 +12,7 @@ import { exited, freePort, json, type ServerProcess, startServer } from './proce
 // installs it); without it the file is skipped, except under CI, where that fails the run.
 
 const require = createRequire(import.meta.url);
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = process.env.SESSIOND_TEST_CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = join(process.cwd(), 'test-results', 'console');
 const PW = 'correct horse battery';
 const haveChromium = existsSync(CHROMIUM);
@@ -115,6 +115,19 @@ describe.skipIf(!haveChromium)('admin console in headless Chromium', () => {
     expect((await api('GET', '/v1/organizations/acme/policy')).body.override).toEqual({ idleTimeoutSeconds: 2 });
     expect(await introspect(tokens.ada as string)).toEqual({ active: false, reason: 'idle_timeout' });
     await shot('04-policy-saved');
+  }, 30_000);
+
+  it('says so when removing an override fails (the organization was deleted meanwhile)', async () => {
+    expect((await api('POST', '/v1/organizations', { id: 'gone', name: 'Gone soon' })).status).toBe(201);
+    expect((await api('PUT', '/v1/organizations/gone/policy', { idleTimeoutSeconds: 600 })).status).toBe(200);
+    await page.goto(`${server.base}/console#/policy/gone`);
+    const remove = page.locator('button.danger', { hasText: 'Remove override' });
+    await remove.waitFor();
+    expect((await api('DELETE', '/v1/organizations/gone')).status).toBe(204);
+    await remove.click(); // the confirmation is accepted (page.on('dialog'))
+    await expect.poll(() => page.textContent('.impact [role=alert]')).toContain("The override was not removed: organization 'gone' not found");
+    expect(await page.textContent('#status')).toContain('The override was not removed');
+    expect(await remove.isEnabled()).toBe(true);
   }, 30_000);
 
   it("finds a session, shows its user, revokes it; the app's token is inactive at once", async () => {

@@ -106,7 +106,7 @@ export const looker: Surface = {
   checkError(r, what) {
     keysOnly(r.json, ['message', 'documentation_url', 'errors'], ['message', 'documentation_url'], what);
     expect(typeof r.json.message, what).toBe('string');
-    expect(r.json.documentation_url, what).toMatch(/^https:\/\/sessiond\.dev\/docs\/looker\/err\/4\.0\/\d{3}\//);
+    expect(r.json.documentation_url, what).toMatch(/^https:\/\/cloud\.google\.com\/looker\/docs\/r\/err\/4\.0\/\d{3}\//);
     if (r.json.errors !== undefined) {
       expect(r.status, what).toBe(422);
       for (const e of r.json.errors) keysOnly(e, ['field', 'code', 'message', 'documentation_url'], ['field', 'code', 'message'], what);

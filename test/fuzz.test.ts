@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_SESSION_METADATA_CHARS, MAX_SESSION_METADATA_KEYS } from '../src/core/session-checks.js';
 import { connect, createClient, dynatrace, graphql, looker, native, type Res, type Send, type Surface, zitadelRest } from './fuzz-client.js';
 import { type Bad, badRequests, PW, type Route } from './fuzz-input.js';
+import { documentedErrors } from './fuzz-openapi.js';
 import { fuzzRoutes } from './fuzz-routes.js';
 import { BOOTSTRAP, STORED_STATE_URLS, startTestApp, TEST_BACKEND, type TestApp } from './helpers.js';
 
@@ -29,6 +30,8 @@ describe(`fuzz: bad input on every route of every surface (${TEST_BACKEND})`, ()
   let unbounded: string[] = [];
   let client: ReturnType<typeof createClient>;
   const send: Send = (...a) => client.send(...a);
+  /** Every native error against GET /v1/openapi.json: its Error schema, and the operation's statuses (filled in beforeAll). */
+  let checkDocumented: ReturnType<typeof documentedErrors> = () => {};
 
   const api = async (method: string, path: string, body?: unknown) => {
     const r = await send(
@@ -97,6 +100,7 @@ describe(`fuzz: bad input on every route of every surface (${TEST_BACKEND})`, ()
     // surface: native shape, and the connection is closed (src/server/client-error.ts).
     if (r.status === 400 && r.headers.connection === 'close' && r.json?.error?.message === 'the request is not valid HTTP/1.1') native.checkError(r, detail);
     else if (isError) route.surface.checkError(r, detail);
+    if (isError && route.surface === native) checkDocumented(r, route.name, detail);
     expect(({} as Record<string, unknown>).polluted, what).toBeUndefined();
   }
 
@@ -119,6 +123,7 @@ describe(`fuzz: bad input on every route of every surface (${TEST_BACKEND})`, ()
     expect(signIn.status).toBe(201);
     expect((await api('POST', '/v1/credentials', { name: 'c', permissions: ['users:read'] })).status).toBe(201);
     ({ routes, unbounded } = await fuzzRoutes(api));
+    checkDocumented = documentedErrors((await api('GET', '/v1/openapi.json')).json);
   });
 
   afterAll(async () => {

@@ -710,8 +710,8 @@ describe('schema introspection and the explorer', () => {
     expect(page.status).toBe(200);
     expect(page.headers['content-type']).toMatch(/^text\/html/);
     expect(page.raw).toContain('GraphiQL');
-    const config = await t.req('GET', '/graphiql/config.js', undefined, { token: null });
-    expect(config.raw).toContain("window.GRAPHQL_ENDPOINT = '/graphql'");
+    const main = await t.req('GET', '/graphiql/main.js', undefined, { token: null });
+    expect(main.raw).toContain("new URL('/graphql', window.location.href)");
   });
 
   it('stays out of the native OpenAPI document', async () => {

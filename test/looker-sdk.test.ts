@@ -92,7 +92,7 @@ describe('the official Looker SDK against /api/4.0', () => {
     );
     expect(err?.message).toBe('Validation Failed');
     expect(err?.errors?.map((e) => e.field).sort()).toEqual(['session_minutes', 'track_session_location']);
-    expect(err?.documentation_url).toBe('https://sessiond.dev/docs/looker/err/4.0/422/patch/session_config');
+    expect(err?.documentation_url).toBe('https://cloud.google.com/looker/docs/r/err/4.0/422/patch/session_config');
     expect((await v1('GET', '/v1/policy')).body.maxLifetimeSeconds).toBe(14_400);
   });
 
@@ -136,7 +136,7 @@ describe('the official Looker SDK against /api/4.0', () => {
     expect(refused.status).toBe(401);
     expect(await refused.json()).toEqual({
       message: 'Requires authentication.',
-      documentation_url: 'https://sessiond.dev/docs/looker/err/4.0/401/get/session_config',
+      documentation_url: 'https://cloud.google.com/looker/docs/r/err/4.0/401/get/session_config',
     });
     expect((await sdk.ok(sdk.session_config())).session_minutes).toBe(240);
   });

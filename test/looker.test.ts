@@ -4,7 +4,7 @@ import { BOOTSTRAP, DEFAULT_POLICY, startTestApp, type TestApp } from './helpers
 
 // The Looker API 4.0 surface (/api/4.0): session_config, login/logout, user sessions, errors, rate limit.
 
-const DOCS = 'https://sessiond.dev/docs/looker/err/4.0';
+const DOCS = 'https://cloud.google.com/looker/docs/r/err/4.0';
 const PW = 'correct horse battery';
 const CHROME_MAC = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
 /** The seed's SessionConfig, in the seed's field order, for the default policy and an all-powerful caller. */

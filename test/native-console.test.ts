@@ -152,7 +152,8 @@ describe('impact preview, overview and the session list over HTTP', () => {
 
     const bad = await t.req('POST', '/v1/policy/preview', { idleTimeoutSeconds: -5, maxLifetimeSeconds: 'x' }, as(cookie));
     const badSave = await t.req('PATCH', '/v1/policy', { idleTimeoutSeconds: -5, maxLifetimeSeconds: 'x' }, as(cookie));
-    expectError(bad, 400, badSave.body.error.code);
+    expectError(bad, 400, 'invalid_argument'); // as docs/console.md and the README say
+    expect(badSave.body.error.code).toBe('invalid_argument');
     expect(bad.body.error.details).toEqual(badSave.body.error.details);
     expectError(await t.req('POST', '/v1/policy/preview?replace=true', { idleTimeoutSeconds: 60 }, as(cookie)), 400, 'policy_invalid');
     expectError(await t.req('POST', '/v1/organizations/nope/policy/preview', { idleTimeoutSeconds: 60 }, as(cookie)), 404, 'not_found');

@@ -3,9 +3,11 @@ import { createServerTransport } from '@zitadel/client/node';
 import { createSessionServiceClient } from '@zitadel/client/v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/app.js';
+import type { Store } from '../src/core/ports.js';
 import { backgroundErrorReporter } from '../src/server/background-errors.js';
 import { createMetrics } from '../src/server/metrics.js';
-import { BOOTSTRAP, LogSink, onPostgres, startTestApp, type TestApp } from './helpers.js';
+import { instrumentStore } from '../src/storage/instrumented.js';
+import { BOOTSTRAP, LogSink, onPostgres, openTestStore, startTestApp, type TestApp } from './helpers.js';
 
 // Observability: Prometheus metrics of every surface (ZITADEL's RPCs too), sign-ins, sessions
 // ended by reason, the store's latency at the port boundary, the session cache; request ids in
@@ -283,5 +285,31 @@ describe('failed background work of storage', () => {
       { task: 'redis', notLoggedSinceLast: 0, err: { message: 'down' } },
       { task: 'redis', notLoggedSinceLast: 2, err: { message: 'still down' } },
     ]);
+  });
+});
+
+describe('the store timing wrapper (src/storage/instrumented.ts)', () => {
+  let opened: Awaited<ReturnType<typeof openTestStore>>;
+  const made: string[] = [];
+  const calls: string[] = [];
+  let store: Store;
+  beforeAll(async () => {
+    opened = await openTestStore({ activityFlushMs: 1000 });
+    const recorder = (op: string) => {
+      made.push(op);
+      return () => calls.push(op);
+    };
+    store = instrumentStore(opened.store, { timer: recorder, ended: () => {} });
+  });
+  afterAll(() => opened?.close());
+
+  it('makes one recorder per operation (optional ones included), and records a call once', async () => {
+    expect(made.length).toBe(new Set(made).size);
+    await store.ping();
+    expect(calls).toEqual(['ping']);
+    // PostgreSQL's validation lookup without the Redis tier: an optional member of the port.
+    expect(store.findFreshSessionByTokenHash === undefined).toBe(!onPostgres);
+    await store.findFreshSessionByTokenHash?.('0'.repeat(64));
+    expect(made.filter((op) => op === 'findFreshSessionByTokenHash')).toHaveLength(onPostgres ? 1 : 0);
   });
 });

@@ -12,7 +12,7 @@ import { BOOTSTRAP, expectError, onPostgres, startTestApp, storageOf, type TestA
 // Retry-After, introspection left alone unless asked, and (PostgreSQL + Redis) limits shared by nodes.
 
 const PW = 'correct horse battery';
-const LOOKER_DOCS = 'https://sessiond.dev/docs/looker/err/4.0';
+const LOOKER_DOCS = 'https://cloud.google.com/looker/docs/r/err/4.0';
 /** Every limit off but the ones a test sets. */
 const OFF: Partial<Config> = { apiRateLimitPerMinute: 0, signInRateLimitPerMinute: 0, signInAccountRateLimitPerMinute: 0, introspectRateLimitPerSecond: 0 };
 

@@ -132,7 +132,8 @@ export async function policyPage(ctx: PageContext, orgId?: string): Promise<void
       replace(impactBox, describeImpact(i));
       save.disabled = false;
     } catch (e) {
-      if (e instanceof ApiError && e.code === 'policy_invalid') {
+      // The request schema answers invalid_argument, the core's policy rules policy_invalid: both name fields.
+      if (e instanceof ApiError && (e.code === 'invalid_argument' || e.code === 'policy_invalid') && e.details.length > 0) {
         for (const d of e.details) errors.set(d.field.replace(/^\//, '').split(/[./]/)[0] as string, d.message);
         showErrors();
         replace(impactBox, h('p', { class: 'error' }, e.message));
@@ -306,7 +307,16 @@ export async function policyPage(ctx: PageContext, orgId?: string): Promise<void
     : null;
   reset?.addEventListener('click', async () => {
     if (!window.confirm(`Remove the override of ${org}? It will follow the instance policy.`)) return;
-    await api('DELETE', `/organizations/${encodeURIComponent(org as string)}/policy`);
+    reset.disabled = true;
+    try {
+      await api('DELETE', `/organizations/${encodeURIComponent(org as string)}/policy`);
+    } catch (e) {
+      const message = `The override was not removed: ${e instanceof Error ? e.message : String(e)}`;
+      replace(impactBox, h('p', { class: 'error', role: 'alert' }, message));
+      announce(message, 'error');
+      reset.disabled = false;
+      return;
+    }
     announce('Override removed.');
     await policyPage(ctx, org ?? undefined);
   });

@@ -14,6 +14,7 @@ import { logscaleGraphql } from '../surfaces/graphql/index.js';
 import { sendLookerError } from '../surfaces/looker/errors.js';
 import { lookerApi } from '../surfaces/looker/index.js';
 import { nativeApi, nativeErrorHandler } from '../surfaces/native/index.js';
+import { withErrorResponses } from '../surfaces/native/openapi.js';
 import type { App } from '../surfaces/native/types.js';
 import { createZitadelRpcHandler, httpStatusOfCode, RPC_PATHS, SERVICE_PREFIX, zitadelRest } from '../surfaces/zitadel/index.js';
 import { zitadelRestErrorHandler } from '../surfaces/zitadel/rest.js';
@@ -131,9 +132,11 @@ export async function buildHttp(o: {
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     frameworkErrors,
     clientErrorHandler,
+    // A factory rather than setValidatorCompiler: a scope that adds a shared schema (the native
+    // API's Error) rebuilds its compiler from the factory, which would otherwise be Ajv's.
+    schemaController: { compilersFactory: { buildValidator: () => typeboxValidatorCompiler as never } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
-  app.setValidatorCompiler(typeboxValidatorCompiler as never);
   // Inherited by every scope that sets none (GraphiQL's routes, health, metrics): never Fastify's own shape.
   app.setErrorHandler((err, req, reply) => surfaceOf(req.url)(err as FastifyError, req, reply));
   // A path no surface prefix owns: another method of a known path is 405 with Allow, else 404.
@@ -167,10 +170,21 @@ export async function buildHttp(o: {
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', description: 'A credential secret (also accepted as `Api-Token <secret>` and `token <secret>`).' },
+          consoleCookie: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: '__Host-sessiond-console',
+            description:
+              'The admin console session (`sessiond-console` when SESSIOND_CONSOLE_COOKIE_SECURE=false). It authenticates a /v1 call only together with the `X-Sessiond-Console` header.',
+          },
         },
       },
       security: [{ bearer: [] }],
     },
+    // Each /v1 route's `errors` become Error responses (src/surfaces/native/openapi.ts).
+    transform: ({ schema, url }) => ({ schema: withErrorResponses(schema, url) as never, url }),
+    // Shared schemas keep their $id as their name under components/schemas (`Error`, not `def-0`).
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));

@@ -5,6 +5,7 @@ import { DomainError } from '../../core/errors.js';
 import { authenticate } from '../../server/auth.js';
 import type { App, SurfaceDeps } from '../native/types.js';
 import { documentErrorOf, fieldError, sendGraphqlFailure } from './errors.js';
+import { serveGraphiql } from './graphiql.js';
 import { escapeControlCharsInStrings } from './lenient-json.js';
 import { noSubscriptions, rootFieldLimit } from './limits.js';
 import { inputPathOf, resolvers } from './resolvers.js';
@@ -76,7 +77,8 @@ export async function logscaleGraphql(app: App, deps: SurfaceDeps) {
     schema,
     resolvers: resolvers as never,
     path: GRAPHQL_PATH,
-    graphiql: true,
+    // GraphiQL is served by serveGraphiql, from the packages, not mercurius' CDN-loading page.
+    graphiql: false,
     jit: 1,
     queryDepth: GRAPHQL_MAX_DEPTH,
     validationRules: [rootFieldLimit, noSubscriptions],
@@ -96,6 +98,8 @@ export async function logscaleGraphql(app: App, deps: SurfaceDeps) {
       return { statusCode: 200, response: { data: execution.data, errors } };
     },
   });
+
+  serveGraphiql(app);
 }
 
 /** False only for JSON that is not an object (an array, a string, a number): text that is not JSON is mercurius' to refuse. */

@@ -6,11 +6,11 @@ import { toWireError } from '../../server/errors.js';
 export const API_PREFIX = '/api/4.0';
 
 /**
- * Base of every `documentation_url`. Looker points at `https://cloud.google.com/looker/docs/r`;
- * sessiond points at its own notes on this surface, in Looker's pattern
- * `<base>/err/4.0/<status>/<method>/<path>` (see docs/compat-looker.md).
+ * Base of every `documentation_url`: Looker's own, as Looker answers, in its pattern
+ * `<base>/err/4.0/<status>/<method>/<path>` (see docs/compat-looker.md). Never a domain the
+ * project does not control: whoever held it would be linked from every error.
  */
-export const LOOKER_DOCS_BASE = 'https://sessiond.dev/docs/looker';
+export const LOOKER_DOCS_BASE = 'https://cloud.google.com/looker/docs/r';
 
 /** Looker's status for each domain error code (invalid_argument with field issues becomes 422). */
 const lookerStatusOf = {

@@ -2,22 +2,43 @@ import Type from 'typebox';
 import { NewCredentialSchema } from '../../core/credentials.js';
 import { NewOrganizationSchema } from '../../core/organizations.js';
 import { PolicyPatchSchema, PolicySchema } from '../../core/policy.js';
+import { READ, WRITE } from './openapi.js';
 import type { App, SurfaceDeps } from './types.js';
 import { CredentialView, credentialView, EventView, eventView, IdParam, OrganizationView, organizationView } from './views.js';
 
 /** Policy, organizations, credentials and the audit log. */
 export function adminRoutes(app: App, { core }: SurfaceDeps) {
-  app.get('/policy', { schema: { summary: 'The instance policy', tags: ['policy'], response: { 200: PolicySchema } } }, async (req) =>
-    core.policies.readInstance(req.auth),
+  app.get(
+    '/policy',
+    { schema: { operationId: 'getPolicy', summary: 'The instance policy', tags: ['policy'], response: { 200: PolicySchema }, errors: READ } },
+    async (req) => core.policies.readInstance(req.auth),
   );
   app.put(
     '/policy',
-    { schema: { summary: 'Replace the instance policy', tags: ['policy'], body: PolicySchema, response: { 200: PolicySchema } } },
+    {
+      schema: {
+        operationId: 'replacePolicy',
+        summary: 'Replace the instance policy',
+        tags: ['policy'],
+        body: PolicySchema,
+        response: { 200: PolicySchema },
+        errors: WRITE,
+      },
+    },
     async (req) => core.policies.putInstance(req.auth, req.body),
   );
   app.patch(
     '/policy',
-    { schema: { summary: 'Change fields of the instance policy', tags: ['policy'], body: PolicyPatchSchema, response: { 200: PolicySchema } } },
+    {
+      schema: {
+        operationId: 'updatePolicy',
+        summary: 'Change fields of the instance policy',
+        tags: ['policy'],
+        body: PolicyPatchSchema,
+        response: { 200: PolicySchema },
+        errors: WRITE,
+      },
+    },
     async (req) => core.policies.patchInstance(req.auth, req.body),
   );
 
@@ -29,7 +50,16 @@ export function adminRoutes(app: App, { core }: SurfaceDeps) {
   const orgPolicy = (id: string) => ({ ...core.policies.effective(id), organizationId: id, override: core.policies.overrideOf(id) });
   app.get(
     '/organizations/:id/policy',
-    { schema: { summary: "An organization's effective policy and its override", tags: ['policy'], params: IdParam, response: { 200: OrgPolicy } } },
+    {
+      schema: {
+        operationId: 'getOrganizationPolicy',
+        summary: "An organization's effective policy and its override",
+        tags: ['policy'],
+        params: IdParam,
+        response: { 200: OrgPolicy },
+        errors: [...READ, 404],
+      },
+    },
     async (req) => {
       const org = await core.organizations.getForPolicy(req.auth, req.params.id);
       return orgPolicy(org.id);
@@ -38,7 +68,15 @@ export function adminRoutes(app: App, { core }: SurfaceDeps) {
   app.put(
     '/organizations/:id/policy',
     {
-      schema: { summary: "Replace an organization's override", tags: ['policy'], params: IdParam, body: PolicyPatchSchema, response: { 200: OrgPolicy } },
+      schema: {
+        operationId: 'replaceOrganizationPolicy',
+        summary: "Replace an organization's override",
+        tags: ['policy'],
+        params: IdParam,
+        body: PolicyPatchSchema,
+        response: { 200: OrgPolicy },
+        errors: [...WRITE, 404],
+      },
     },
     async (req) => {
       await core.policies.setOverride(req.auth, req.params.id, req.body, true);
@@ -49,11 +87,13 @@ export function adminRoutes(app: App, { core }: SurfaceDeps) {
     '/organizations/:id/policy',
     {
       schema: {
+        operationId: 'updateOrganizationPolicy',
         summary: "Change fields of an organization's override",
         tags: ['policy'],
         params: IdParam,
         body: PolicyPatchSchema,
         response: { 200: OrgPolicy },
+        errors: [...WRITE, 404],
       },
     },
     async (req) => {
@@ -63,7 +103,16 @@ export function adminRoutes(app: App, { core }: SurfaceDeps) {
   );
   app.delete(
     '/organizations/:id/policy',
-    { schema: { summary: "Remove an organization's override", tags: ['policy'], params: IdParam, response: { 200: OrgPolicy } } },
+    {
+      schema: {
+        operationId: 'deleteOrganizationPolicy',
+        summary: "Remove an organization's override",
+        tags: ['policy'],
+        params: IdParam,
+        response: { 200: OrgPolicy },
+        errors: [...WRITE, 404],
+      },
+    },
     async (req) => {
       await core.policies.deleteOverride(req.auth, req.params.id);
       return orgPolicy(req.params.id);
@@ -72,7 +121,16 @@ export function adminRoutes(app: App, { core }: SurfaceDeps) {
 
   app.post(
     '/organizations',
-    { schema: { summary: 'Create an organization', tags: ['organizations'], body: NewOrganizationSchema, response: { 201: OrganizationView } } },
+    {
+      schema: {
+        operationId: 'createOrganization',
+        summary: 'Create an organization',
+        tags: ['organizations'],
+        body: NewOrganizationSchema,
+        response: { 201: OrganizationView },
+        errors: [...WRITE, 409],
+      },
+    },
     async (req, reply) => {
       const org = await core.organizations.create(req.auth, req.body);
       return reply.code(201).send(organizationView(org, core.policies.effective(org.id)));
@@ -80,12 +138,29 @@ export function adminRoutes(app: App, { core }: SurfaceDeps) {
   );
   app.get(
     '/organizations',
-    { schema: { summary: 'List organizations', tags: ['organizations'], response: { 200: Type.Object({ items: Type.Array(OrganizationView) }) } } },
+    {
+      schema: {
+        operationId: 'listOrganizations',
+        summary: 'List organizations',
+        tags: ['organizations'],
+        response: { 200: Type.Object({ items: Type.Array(OrganizationView) }) },
+        errors: READ,
+      },
+    },
     async (req) => ({ items: (await core.organizations.list(req.auth)).map((o) => organizationView(o, core.policies.effective(o.id))) }),
   );
   app.get(
     '/organizations/:id',
-    { schema: { summary: 'Get an organization', tags: ['organizations'], params: IdParam, response: { 200: OrganizationView } } },
+    {
+      schema: {
+        operationId: 'getOrganization',
+        summary: 'Get an organization',
+        tags: ['organizations'],
+        params: IdParam,
+        response: { 200: OrganizationView },
+        errors: [...READ, 404],
+      },
+    },
     async (req) => {
       const o = await core.organizations.get(req.auth, req.params.id);
       return organizationView(o, core.policies.effective(o.id));
@@ -93,7 +168,16 @@ export function adminRoutes(app: App, { core }: SurfaceDeps) {
   );
   app.delete(
     '/organizations/:id',
-    { schema: { summary: 'Delete an organization without users', tags: ['organizations'], params: IdParam, response: { 204: Type.Null() } } },
+    {
+      schema: {
+        operationId: 'deleteOrganization',
+        summary: 'Delete an organization without users',
+        tags: ['organizations'],
+        params: IdParam,
+        response: { 204: Type.Null() },
+        errors: [...WRITE, 404, 409],
+      },
+    },
     async (req, reply) => {
       await core.organizations.delete(req.auth, req.params.id);
       return reply.code(204).send(null);
@@ -103,7 +187,16 @@ export function adminRoutes(app: App, { core }: SurfaceDeps) {
   const CreatedCredential = Type.Object({ ...CredentialView.properties, secret: Type.String({ description: 'Shown this once; stored only as a hash.' }) });
   app.post(
     '/credentials',
-    { schema: { summary: 'Create an API credential', tags: ['credentials'], body: NewCredentialSchema, response: { 201: CreatedCredential } } },
+    {
+      schema: {
+        operationId: 'createCredential',
+        summary: 'Create an API credential',
+        tags: ['credentials'],
+        body: NewCredentialSchema,
+        response: { 201: CreatedCredential },
+        errors: [...WRITE, 404],
+      },
+    },
     async (req, reply) => {
       const { credential, secret } = await core.credentials.create(req.auth, req.body);
       return reply.code(201).send({ ...credentialView(credential), secret });
@@ -113,16 +206,27 @@ export function adminRoutes(app: App, { core }: SurfaceDeps) {
     '/credentials',
     {
       schema: {
+        operationId: 'listCredentials',
         summary: 'List credentials (never their secrets)',
         tags: ['credentials'],
         response: { 200: Type.Object({ items: Type.Array(CredentialView) }) },
+        errors: READ,
       },
     },
     async (req) => ({ items: (await core.credentials.list(req.auth)).map(credentialView) }),
   );
   app.delete(
     '/credentials/:id',
-    { schema: { summary: 'Revoke a credential (by id or client id)', tags: ['credentials'], params: IdParam, response: { 204: Type.Null() } } },
+    {
+      schema: {
+        operationId: 'revokeCredential',
+        summary: 'Revoke a credential (by id or client id)',
+        tags: ['credentials'],
+        params: IdParam,
+        response: { 204: Type.Null() },
+        errors: [...WRITE, 404],
+      },
+    },
     async (req, reply) => {
       await core.credentials.revoke(req.auth, req.params.id);
       return reply.code(204).send(null);
@@ -130,7 +234,16 @@ export function adminRoutes(app: App, { core }: SurfaceDeps) {
   );
   app.post(
     '/credentials/:id/rotate',
-    { schema: { summary: 'Give a credential a new secret', tags: ['credentials'], params: IdParam, response: { 200: CreatedCredential } } },
+    {
+      schema: {
+        operationId: 'rotateCredential',
+        summary: 'Give a credential a new secret',
+        tags: ['credentials'],
+        params: IdParam,
+        response: { 200: CreatedCredential },
+        errors: [...WRITE, 404, 409],
+      },
+    },
     async (req) => {
       const { credential, secret } = await core.credentials.rotate(req.auth, req.params.id);
       return { ...credentialView(credential), secret };
@@ -141,6 +254,7 @@ export function adminRoutes(app: App, { core }: SurfaceDeps) {
     '/events',
     {
       schema: {
+        operationId: 'listEvents',
         summary: 'The audit log, oldest first; page with afterId',
         tags: ['audit'],
         querystring: Type.Object(
@@ -158,6 +272,7 @@ export function adminRoutes(app: App, { core }: SurfaceDeps) {
           { additionalProperties: false },
         ),
         response: { 200: Type.Object({ items: Type.Array(EventView), nextAfterId: Type.Union([Type.Integer(), Type.Null()]) }) },
+        errors: READ,
       },
     },
     async (req) => {

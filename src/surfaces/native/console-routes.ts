@@ -7,6 +7,7 @@ import { PolicyPatchSchema, PolicySchema } from '../../core/policy.js';
 import { LoginNameSchema } from '../../core/users.js';
 import { accountKey, limitSignIn } from '../../server/rate-limits.js';
 import { isoTime } from '../shared/iso-time.js';
+import { ANY, CONSOLE_COOKIE, NO_CREDENTIAL, PUBLIC_WRITE, READ, WRITE } from './openapi.js';
 import type { App, SurfaceDeps } from './types.js';
 import { IdParam } from './views.js';
 
@@ -175,9 +176,12 @@ export function consoleRoutes(app: App, deps: SurfaceDeps, cookie: ConsoleCookie
         summary: 'Sign in to the admin console (sets its session cookie)',
         description:
           'A session of the core like any other (the policy governs it). The token is sent only as an HttpOnly, SameSite=Strict cookie; later /v1 calls authenticate with it when they carry the X-Sessiond-Console header. Wrong name, wrong password and locked account answer alike (401); a user who is not an admin: 403.',
+        operationId: 'signInToConsole',
         tags: ['console'],
+        ...NO_CREDENTIAL,
         body: ConsoleSignIn,
         response: { 200: ConsoleSessionAnswer },
+        errors: [...PUBLIC_WRITE, 403],
       },
     },
     async (req, reply) => {
@@ -200,9 +204,12 @@ export function consoleRoutes(app: App, deps: SurfaceDeps, cookie: ConsoleCookie
     '/console/session',
     {
       schema: {
+        operationId: 'getConsoleSession',
         summary: 'The console session of the cookie (does not count as use with X-Sessiond-Console: background)',
         tags: ['console'],
+        ...CONSOLE_COOKIE,
         response: { 200: ConsoleSessionAnswer },
+        errors: ANY,
       },
     },
     async (req) => {
@@ -213,7 +220,16 @@ export function consoleRoutes(app: App, deps: SurfaceDeps, cookie: ConsoleCookie
 
   app.delete(
     '/console/session',
-    { schema: { summary: 'Sign out of the console (ends the session, clears the cookie)', tags: ['console'], response: { 204: Type.Null() } } },
+    {
+      schema: {
+        operationId: 'signOutOfConsole',
+        summary: 'Sign out of the console (ends the session, clears the cookie)',
+        tags: ['console'],
+        ...NO_CREDENTIAL,
+        response: { 204: Type.Null() },
+        errors: PUBLIC_WRITE,
+      },
+    },
     async (req, reply) => {
       if (req.body !== undefined) throw new DomainError('invalid_argument', 'signing out takes no request body');
       const token = readCookie(req, cookieName(cookie));
@@ -227,13 +243,15 @@ export function consoleRoutes(app: App, deps: SurfaceDeps, cookie: ConsoleCookie
     '/policy/preview',
     {
       schema: {
+        operationId: 'previewPolicy',
         summary: 'What a change of the instance policy would end now (nothing is saved)',
         description:
-          'Every active session is judged under the current and the proposed policy with the rule validation uses. Bad fields: 400 policy_invalid with the same details as saving. Limits and allowPersistentSessions apply at the next sign-in and end nothing now.',
+          'Every active session is judged under the current and the proposed policy with the rule validation uses. Bad fields: 400 invalid_argument with the same details as saving (with replace=true, a policy missing fields: policy_invalid). Limits and allowPersistentSessions apply at the next sign-in and end nothing now.',
         tags: ['policy'],
         querystring: PreviewQuery,
         body: PolicyPatchSchema,
         response: { 200: Impact },
+        errors: WRITE,
       },
     },
     async (req) => core.policyPreview.preview(req.auth, { scope: 'instance', replace: req.query.replace ?? false, input: req.body }),
@@ -243,12 +261,14 @@ export function consoleRoutes(app: App, deps: SurfaceDeps, cookie: ConsoleCookie
     '/organizations/:id/policy/preview',
     {
       schema: {
+        operationId: 'previewOrganizationPolicy',
         summary: "What a change of an organization's override would end now (nothing is saved)",
         tags: ['policy'],
         params: IdParam,
         querystring: PreviewQuery,
         body: PolicyPatchSchema,
         response: { 200: Impact },
+        errors: [...WRITE, 404],
       },
     },
     async (req) =>
@@ -259,9 +279,11 @@ export function consoleRoutes(app: App, deps: SurfaceDeps, cookie: ConsoleCookie
     '/overview',
     {
       schema: {
+        operationId: 'getOverview',
         summary: 'Active sessions now, sessions ended and sign-in attempts over the last hour',
         tags: ['sessions'],
         response: { 200: OverviewView },
+        errors: READ,
       },
     },
     async (req) => {

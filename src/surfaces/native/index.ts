@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Static } from 'typebox';
 import type { AuthContext } from '../../core/auth.js';
 import { authenticate } from '../../server/auth.js';
 import { sendError, toWireError, type WireError } from '../../server/errors.js';
@@ -6,9 +7,11 @@ import { jsonBody } from '../../server/json-body.js';
 import { routeMissing } from '../../server/routes.js';
 import { adminRoutes } from './admin-routes.js';
 import { consoleAuth, consoleRoutes } from './console-routes.js';
+import { ErrorSchema } from './openapi.js';
 import { sessionRoutes } from './session-routes.js';
 import type { App, SurfaceDeps } from './types.js';
 import { userRoutes } from './user-routes.js';
+import type { ErrorView } from './views.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -18,7 +21,7 @@ declare module 'fastify' {
 }
 
 /** The native error body: one shape for all of /v1. */
-export const nativeErrorBody = (w: WireError, requestId: string) => ({
+export const nativeErrorBody = (w: WireError, requestId: string): Static<typeof ErrorView> => ({
   error: { code: w.code, message: w.message, requestId, details: w.issues },
 });
 
@@ -50,6 +53,8 @@ export async function nativeApi(app: App, deps: SurfaceDeps) {
       (await authenticate(deps.core, req)) ?? (cookie && !isConsoleSignIn(req) ? await consoleAuth(req, deps, cookie) : null) ?? deps.defaultAuth ?? null;
   });
   app.setErrorHandler(nativeErrorHandler);
+  // The OpenAPI document's error responses refer to it (src/surfaces/native/openapi.ts).
+  app.addSchema(ErrorSchema);
   app.setNotFoundHandler((req, reply) => nativeErrorHandler(routeMissing(req), req, reply));
   sessionRoutes(app, deps);
   userRoutes(app, deps);

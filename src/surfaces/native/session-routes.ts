@@ -2,6 +2,7 @@ import Type from 'typebox';
 import { DEFAULT_ORGANIZATION_ID } from '../../core/auth.js';
 import { LoginNameSchema } from '../../core/users.js';
 import { accountKey, limitSignIn } from '../../server/rate-limits.js';
+import { NO_CREDENTIAL, PUBLIC_WRITE, READ, WRITE } from './openapi.js';
 import type { App, SurfaceDeps } from './types.js';
 import { IdParam, Introspection, introspectionAnswer, listedSessionView, Paging, pageOf, SessionView, sessionView, TokenBody } from './views.js';
 
@@ -29,12 +30,15 @@ export function sessionRoutes(app: App, { core, rateLimits }: SurfaceDeps) {
     '/sessions',
     {
       schema: {
+        operationId: 'signIn',
         summary: 'Sign a user in with login name and password',
         description:
-          "Wrong login name, wrong password and a locked account (even with the right password; see the policy's maxFailedPasswordAttempts) give the same 401 after the same work. Too many attempts from one client IP or against one login name: 429 with Retry-After.",
+          "A user of an organization other than `default` signs in with its `organizationId` (login names are unique per organization). Wrong login name, wrong password and a locked account (even with the right password; see the policy's maxFailedPasswordAttempts) give the same 401 after the same work. Too many attempts from one client IP or against one login name: 429 with Retry-After.",
         tags: ['sessions'],
+        ...NO_CREDENTIAL,
         body: SignIn,
         response: { 201: SignedIn },
+        errors: [...PUBLIC_WRITE, 409],
       },
     },
     async (req, reply) => {
@@ -50,10 +54,13 @@ export function sessionRoutes(app: App, { core, rateLimits }: SurfaceDeps) {
     '/sessions/introspect',
     {
       schema: {
+        operationId: 'introspectSession',
         summary: 'Is this token still good? (counts as use)',
         tags: ['sessions'],
+        ...NO_CREDENTIAL,
         body: TokenBody,
         response: { 200: Introspection },
+        errors: PUBLIC_WRITE,
       },
     },
     async (req) => {
@@ -63,7 +70,17 @@ export function sessionRoutes(app: App, { core, rateLimits }: SurfaceDeps) {
 
   app.post(
     '/sessions/revoke',
-    { schema: { summary: 'Sign out: end the session of this token', tags: ['sessions'], body: TokenBody, response: { 204: Type.Null() } } },
+    {
+      schema: {
+        operationId: 'signOut',
+        summary: 'Sign out: end the session of this token',
+        tags: ['sessions'],
+        ...NO_CREDENTIAL,
+        body: TokenBody,
+        response: { 204: Type.Null() },
+        errors: PUBLIC_WRITE,
+      },
+    },
     async (req, reply) => {
       await core.sessions.revokeByToken(req.body.token);
       return reply.code(204).send(null);
@@ -77,9 +94,12 @@ export function sessionRoutes(app: App, { core, rateLimits }: SurfaceDeps) {
         summary: 'Rotate the session token: exchange an active token for a new one (same session)',
         description:
           'The old token is inactive at once, on every node. The session keeps its id and creation time, so its absolute lifetime does not restart; counts as use. An inactive or unknown token: 401 unauthenticated.',
+        operationId: 'rotateSessionToken',
         tags: ['sessions'],
+        ...NO_CREDENTIAL,
         body: TokenBody,
         response: { 200: SignedIn },
+        errors: PUBLIC_WRITE,
       },
     },
     async (req) => {
@@ -92,10 +112,13 @@ export function sessionRoutes(app: App, { core, rateLimits }: SurfaceDeps) {
     '/sessions/revoke-others',
     {
       schema: {
+        operationId: 'revokeOtherSessions',
         summary: 'Log out my other devices: end every other session of the token holder',
         tags: ['sessions'],
+        ...NO_CREDENTIAL,
         body: TokenBody,
         response: { 200: Type.Object({ revoked: Type.Integer() }) },
+        errors: PUBLIC_WRITE,
       },
     },
     async (req) => ({ revoked: await core.sessions.revokeOthers(req.body.token) }),
@@ -105,13 +128,16 @@ export function sessionRoutes(app: App, { core, rateLimits }: SurfaceDeps) {
     '/sessions/password',
     {
       schema: {
+        operationId: 'changeOwnPassword',
         summary: "Change the token holder's password (ends their other sessions)",
         tags: ['sessions'],
+        ...NO_CREDENTIAL,
         body: Type.Object(
           { token: TokenBody.properties.token, currentPassword: Type.String({ minLength: 1, maxLength: 1024 }), newPassword: Type.String({ maxLength: 1024 }) },
           { additionalProperties: false },
         ),
         response: { 200: Type.Object({ sessionsEnded: Type.Integer() }) },
+        errors: PUBLIC_WRITE,
       },
     },
     async (req) => core.users.changeOwnPassword(req.body.token, req.body.currentPassword, req.body.newPassword),
@@ -121,6 +147,7 @@ export function sessionRoutes(app: App, { core, rateLimits }: SurfaceDeps) {
     '/sessions',
     {
       schema: {
+        operationId: 'listSessions',
         summary: 'List sessions, newest first',
         tags: ['sessions'],
         querystring: Type.Object(
@@ -139,6 +166,7 @@ export function sessionRoutes(app: App, { core, rateLimits }: SurfaceDeps) {
           { additionalProperties: false },
         ),
         response: { 200: pageOf(SessionView) },
+        errors: READ,
       },
     },
     async (req) => {
@@ -150,13 +178,31 @@ export function sessionRoutes(app: App, { core, rateLimits }: SurfaceDeps) {
 
   app.get(
     '/sessions/:id',
-    { schema: { summary: 'Get a session (does not count as use)', tags: ['sessions'], params: IdParam, response: { 200: SessionView } } },
+    {
+      schema: {
+        operationId: 'getSession',
+        summary: 'Get a session (does not count as use)',
+        tags: ['sessions'],
+        params: IdParam,
+        response: { 200: SessionView },
+        errors: [...READ, 404],
+      },
+    },
     async (req) => sessionView(await core.sessions.get(req.auth, req.params.id)),
   );
 
   app.delete(
     '/sessions/:id',
-    { schema: { summary: 'Revoke a session', tags: ['sessions'], params: IdParam, response: { 204: Type.Null() } } },
+    {
+      schema: {
+        operationId: 'revokeSession',
+        summary: 'Revoke a session',
+        tags: ['sessions'],
+        params: IdParam,
+        response: { 204: Type.Null() },
+        errors: [...WRITE, 404],
+      },
+    },
     async (req, reply) => {
       await core.sessions.revoke(req.auth, req.params.id);
       return reply.code(204).send(null);

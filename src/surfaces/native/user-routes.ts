@@ -1,20 +1,33 @@
 import Type from 'typebox';
 import type { User } from '../../core/ports.js';
 import { NewUserSchema, PasswordSchema, RoleSchema } from '../../core/users.js';
+import { READ, WRITE } from './openapi.js';
 import type { App, SurfaceDeps } from './types.js';
 import { IdParam, listedSessionView, Paging, pageOf, SessionView, UserView, userView } from './views.js';
 
 /** Users and their sessions. */
 export function userRoutes(app: App, { core }: SurfaceDeps) {
   const view = (u: User) => userView(u, core.users.lockState(u));
-  app.post('/users', { schema: { summary: 'Create a user', tags: ['users'], body: NewUserSchema, response: { 201: UserView } } }, async (req, reply) =>
-    reply.code(201).send(view(await core.users.create(req.auth, req.body))),
+  app.post(
+    '/users',
+    {
+      schema: {
+        operationId: 'createUser',
+        summary: 'Create a user',
+        tags: ['users'],
+        body: NewUserSchema,
+        response: { 201: UserView },
+        errors: [...WRITE, 404, 409],
+      },
+    },
+    async (req, reply) => reply.code(201).send(view(await core.users.create(req.auth, req.body))),
   );
 
   app.get(
     '/users',
     {
       schema: {
+        operationId: 'listUsers',
         summary: 'List users',
         tags: ['users'],
         querystring: Type.Object(
@@ -22,6 +35,7 @@ export function userRoutes(app: App, { core }: SurfaceDeps) {
           { additionalProperties: false },
         ),
         response: { 200: pageOf(UserView) },
+        errors: READ,
       },
     },
     async (req) => {
@@ -30,19 +44,23 @@ export function userRoutes(app: App, { core }: SurfaceDeps) {
     },
   );
 
-  app.get('/users/:id', { schema: { summary: 'Get a user', tags: ['users'], params: IdParam, response: { 200: UserView } } }, async (req) =>
-    view(await core.users.get(req.auth, req.params.id)),
+  app.get(
+    '/users/:id',
+    { schema: { operationId: 'getUser', summary: 'Get a user', tags: ['users'], params: IdParam, response: { 200: UserView }, errors: [...READ, 404] } },
+    async (req) => view(await core.users.get(req.auth, req.params.id)),
   );
 
   app.patch(
     '/users/:id',
     {
       schema: {
+        operationId: 'updateUser',
         summary: 'Change role or disable/enable a user (disabling ends all their sessions)',
         tags: ['users'],
         params: IdParam,
         body: Type.Object({ role: Type.Optional(RoleSchema), disabled: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
         response: { 200: UserView },
+        errors: [...WRITE, 404],
       },
     },
     async (req) => {
@@ -55,7 +73,16 @@ export function userRoutes(app: App, { core }: SurfaceDeps) {
 
   app.delete(
     '/users/:id',
-    { schema: { summary: 'Delete a user and end all their sessions', tags: ['users'], params: IdParam, response: { 204: Type.Null() } } },
+    {
+      schema: {
+        operationId: 'deleteUser',
+        summary: 'Delete a user and end all their sessions',
+        tags: ['users'],
+        params: IdParam,
+        response: { 204: Type.Null() },
+        errors: [...WRITE, 404],
+      },
+    },
     async (req, reply) => {
       await core.users.delete(req.auth, req.params.id);
       return reply.code(204).send(null);
@@ -66,10 +93,12 @@ export function userRoutes(app: App, { core }: SurfaceDeps) {
     '/users/:id/unlock',
     {
       schema: {
+        operationId: 'unlockUser',
         summary: 'Unlock a user locked out for too many wrong passwords, and set their count of wrong passwords to 0',
         tags: ['users'],
         params: IdParam,
         response: { 204: Type.Null() },
+        errors: [...WRITE, 404],
       },
     },
     async (req, reply) => {
@@ -82,11 +111,13 @@ export function userRoutes(app: App, { core }: SurfaceDeps) {
     '/users/:id/password',
     {
       schema: {
+        operationId: 'setUserPassword',
         summary: "Set a user's password (ends their sessions unless configured otherwise)",
         tags: ['users'],
         params: IdParam,
         body: Type.Object({ password: PasswordSchema }, { additionalProperties: false }),
         response: { 200: Type.Object({ sessionsEnded: Type.Integer() }) },
+        errors: [...WRITE, 404],
       },
     },
     async (req) => core.users.setPassword(req.auth, req.params.id, req.body.password),
@@ -96,11 +127,13 @@ export function userRoutes(app: App, { core }: SurfaceDeps) {
     '/users/:id/sessions',
     {
       schema: {
+        operationId: 'listUserSessions',
         summary: "A user's sessions with location and last activity",
         tags: ['users', 'sessions'],
         params: IdParam,
         querystring: Type.Object({ ...Paging.properties, active: Type.Optional(Type.Boolean({ default: true })) }, { additionalProperties: false }),
         response: { 200: pageOf(SessionView) },
+        errors: [...READ, 404],
       },
     },
     async (req) => {
@@ -114,10 +147,12 @@ export function userRoutes(app: App, { core }: SurfaceDeps) {
     '/users/:id/sessions',
     {
       schema: {
+        operationId: 'revokeUserSessions',
         summary: 'End all sessions of a user',
         tags: ['users', 'sessions'],
         params: IdParam,
         response: { 200: Type.Object({ revoked: Type.Integer() }) },
+        errors: [...WRITE, 404],
       },
     },
     async (req) => {

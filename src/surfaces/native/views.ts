@@ -1,4 +1,5 @@
 import Type, { type Static, type TSchema } from 'typebox';
+import { errorCodes } from '../../core/errors.js';
 import type { LockState } from '../../core/lockout.js';
 import type { Policy } from '../../core/policy.js';
 import { PolicyPatchSchema, PolicySchema } from '../../core/policy.js';
@@ -201,10 +202,14 @@ export const eventView = (e: EventRecord) => ({
   data: e.data,
 });
 
+/** Codes a native error may carry: the domain's, and the transport's own (src/server/errors.ts). */
+const errorCodeValues = [...errorCodes, 'payload_too_large', 'unsupported_media_type', 'method_not_allowed'] as const;
+
+/** The body of every /v1 error (`nativeErrorBody`); `Error` in the OpenAPI document. */
 export const ErrorView = Type.Object(
   {
     error: Type.Object({
-      code: Type.String(),
+      code: Type.Enum(errorCodeValues),
       message: Type.String(),
       requestId: Type.String(),
       details: Type.Array(Type.Object({ field: Type.String(), code: Type.String(), message: Type.String() })),
