@@ -18,7 +18,7 @@ const shapes: Record<string, (r: TestResponse, status: number) => void> = {
   looker: (r, status) => {
     expect(r.status, r.raw).toBe(status);
     expect(Object.keys(r.body)).toEqual(['message', 'documentation_url']);
-    expect(r.body.documentation_url).toMatch(new RegExp(`^https://sessiond\\.dev/docs/looker/err/4\\.0/${status}/`));
+    expect(r.body.documentation_url).toMatch(new RegExp(`^https://cloud\\.google\\.com/looker/docs/r/err/4\\.0/${status}/`));
   },
   dynatrace: (r, status) => {
     expect(r.status, r.raw).toBe(status);

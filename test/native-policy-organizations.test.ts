@@ -124,6 +124,23 @@ describe('the instance policy', () => {
     expect(await eventCount()).toBe(events);
   });
 
+  it('an idle timeout not shorter than the lifetime is saved with a Warning header, and the preview lists it', async () => {
+    const before = await policy();
+    const r = await t.req('PATCH', '/v1/policy', { idleTimeoutSeconds: 100_000 });
+    expect(r.status, r.raw).toBe(200);
+    expect(r.body).toEqual({ ...before, idleTimeoutSeconds: 100_000 });
+    expect(String(r.headers.warning)).toMatch(
+      /^299 sessiond "idleTimeoutSeconds 100000 s is not shorter than maxLifetimeSeconds \(\d+ s\): every session reaches/,
+    );
+    const preview = await t.req('POST', '/v1/policy/preview', { maxLifetimeSeconds: 200_000 });
+    expect(preview.body.warnings).toEqual([]);
+    const still = await t.req('POST', '/v1/policy/preview', {});
+    expect(still.body.warnings).toEqual([{ field: 'idleTimeoutSeconds', code: 'exceeds_lifetime', message: expect.stringContaining('never ends one') }]);
+    const fixed = await t.req('PATCH', '/v1/policy', { idleTimeoutSeconds: before.idleTimeoutSeconds });
+    expect(fixed.status).toBe(200);
+    expect(fixed.headers.warning).toBeUndefined();
+  });
+
   it('401 without a credential; 403 without session_config:read / :write', async () => {
     const before = await policy();
     expectError(await t.req('GET', '/v1/policy', undefined, { token: null }), 401, 'unauthenticated');

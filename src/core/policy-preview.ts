@@ -1,8 +1,9 @@
 import { type AuthContext, requirePermission, targetOrganization } from './auth.js';
 import type { Clock } from './clock.js';
+import type { FieldIssue } from './errors.js';
 import { DomainError } from './errors.js';
 import type { PolicyService } from './policies.js';
-import { applyPatch, effectivePolicy, type Policy, type PolicyPatch, parsePolicy, parsePolicyPatch } from './policy.js';
+import { applyPatch, effectivePolicy, type Policy, type PolicyPatch, parsePolicy, parsePolicyPatch, policyWarnings } from './policy.js';
 import type { Store } from './ports.js';
 import { evaluateSession } from './session-rules.js';
 import { openSessions } from './session-scan.js';
@@ -21,6 +22,8 @@ export interface PolicyImpact {
   activeSessions: number;
   /** The policy that would be in force for the scope changed (instance, or the organization's effective policy). */
   policy: Policy;
+  /** Valid but meaningless combinations in that policy (`policyWarnings`), e.g. an idle timeout not shorter than the lifetime. */
+  warnings: FieldIssue[];
 }
 
 /** A proposed change: the whole instance policy, fields of it, or an organization's whole override. */
@@ -69,6 +72,7 @@ export class PolicyPreview {
       endsCallersSession: false,
       activeSessions: 0,
       policy: scopePolicy,
+      warnings: policyWarnings(scopePolicy),
     };
     const users = new Set<string>();
     for await (const page of openSessions(this.d.store, onlyOrganization)) {

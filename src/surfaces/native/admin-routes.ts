@@ -1,7 +1,8 @@
+import type { FastifyReply } from 'fastify';
 import Type from 'typebox';
 import { NewCredentialSchema } from '../../core/credentials.js';
 import { NewOrganizationSchema } from '../../core/organizations.js';
-import { PolicyPatchSchema, PolicySchema } from '../../core/policy.js';
+import { type Policy, PolicyPatchSchema, PolicySchema, policyWarnings } from '../../core/policy.js';
 import { READ, WRITE } from './openapi.js';
 import type { App, SurfaceDeps } from './types.js';
 import { CredentialView, credentialView, EventView, eventView, IdParam, OrganizationView, organizationView } from './views.js';
@@ -25,7 +26,7 @@ export function adminRoutes(app: App, { core }: SurfaceDeps) {
         errors: WRITE,
       },
     },
-    async (req) => core.policies.putInstance(req.auth, req.body),
+    async (req, reply) => warned(reply, await core.policies.putInstance(req.auth, req.body)),
   );
   app.patch(
     '/policy',
@@ -39,7 +40,7 @@ export function adminRoutes(app: App, { core }: SurfaceDeps) {
         errors: WRITE,
       },
     },
-    async (req) => core.policies.patchInstance(req.auth, req.body),
+    async (req, reply) => warned(reply, await core.policies.patchInstance(req.auth, req.body)),
   );
 
   // The effective policy in canonical fields, plus which organization and what it overrides.
@@ -78,8 +79,8 @@ export function adminRoutes(app: App, { core }: SurfaceDeps) {
         errors: [...WRITE, 404],
       },
     },
-    async (req) => {
-      await core.policies.setOverride(req.auth, req.params.id, req.body, true);
+    async (req, reply) => {
+      warned(reply, await core.policies.setOverride(req.auth, req.params.id, req.body, true));
       return orgPolicy(req.params.id);
     },
   );
@@ -96,8 +97,8 @@ export function adminRoutes(app: App, { core }: SurfaceDeps) {
         errors: [...WRITE, 404],
       },
     },
-    async (req) => {
-      await core.policies.setOverride(req.auth, req.params.id, req.body, false);
+    async (req, reply) => {
+      warned(reply, await core.policies.setOverride(req.auth, req.params.id, req.body, false));
       return orgPolicy(req.params.id);
     },
   );
@@ -113,8 +114,8 @@ export function adminRoutes(app: App, { core }: SurfaceDeps) {
         errors: [...WRITE, 404],
       },
     },
-    async (req) => {
-      await core.policies.deleteOverride(req.auth, req.params.id);
+    async (req, reply) => {
+      warned(reply, await core.policies.deleteOverride(req.auth, req.params.id));
       return orgPolicy(req.params.id);
     },
   );
@@ -286,4 +287,20 @@ export function adminRoutes(app: App, { core }: SurfaceDeps) {
       return { items: items.map(eventView), nextAfterId: items.length === q.limit && last ? last.id : null };
     },
   );
+}
+
+/**
+ * A saved policy that is valid but partly meaningless (`policyWarnings`) is answered with one
+ * `Warning: 299 sessiond "<field> <message>"` header per finding (RFC 7234's form, as Kubernetes
+ * answers API warnings): the body keeps the policy's own shape, so a client that reads a policy
+ * and writes it back never meets an unknown field.
+ */
+function warned(reply: FastifyReply, policy: Policy): Policy {
+  const warnings = policyWarnings(policy);
+  if (warnings.length)
+    void reply.header(
+      'warning',
+      warnings.map((w) => `299 sessiond "${w.field} ${w.message.replaceAll('"', "'")}"`),
+    );
+  return policy;
 }

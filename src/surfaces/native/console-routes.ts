@@ -9,7 +9,7 @@ import { accountKey, limitSignIn } from '../../server/rate-limits.js';
 import { isoTime } from '../shared/iso-time.js';
 import { ANY, CONSOLE_COOKIE, NO_CREDENTIAL, PUBLIC_WRITE, READ, WRITE } from './openapi.js';
 import type { App, SurfaceDeps } from './types.js';
-import { IdParam } from './views.js';
+import { FieldIssueView, IdParam } from './views.js';
 
 /**
  * The admin console's session (console/ uses only the native API): sign-in sets the session
@@ -113,6 +113,10 @@ const Impact = Type.Object(
     endsCallersSession: Type.Boolean({ description: "Saving would end the caller's own session." }),
     activeSessions: Type.Integer({ description: 'Active sessions judged.' }),
     policy: PolicySchema,
+    warnings: Type.Array(FieldIssueView, {
+      description:
+        'Valid but meaningless combinations in that policy (saving is allowed): `exceeds_lifetime` when the idle timeout is not shorter than the lifetime.',
+    }),
   },
   { title: 'PolicyImpact' },
 );

@@ -205,6 +205,9 @@ export const eventView = (e: EventRecord) => ({
 /** Codes a native error may carry: the domain's, and the transport's own (src/server/errors.ts). */
 const errorCodeValues = [...errorCodes, 'payload_too_large', 'unsupported_media_type', 'method_not_allowed'] as const;
 
+/** One problem with one field (`FieldIssue`): error details and policy warnings. */
+export const FieldIssueView = Type.Object({ field: Type.String(), code: Type.String(), message: Type.String() });
+
 /** The body of every /v1 error (`nativeErrorBody`); `Error` in the OpenAPI document. */
 export const ErrorView = Type.Object(
   {
@@ -212,7 +215,7 @@ export const ErrorView = Type.Object(
       code: Type.Enum(errorCodeValues),
       message: Type.String(),
       requestId: Type.String(),
-      details: Type.Array(Type.Object({ field: Type.String(), code: Type.String(), message: Type.String() })),
+      details: Type.Array(FieldIssueView),
     }),
   },
   { title: 'Error' },
