@@ -95,7 +95,9 @@ try {
   const tighten = await call('PATCH', '/v1/policy', { idleTimeoutSeconds: 600 });
   const loosen = await call('PATCH', '/v1/policy', { idleTimeoutSeconds: 1800 });
   const ended = await call('GET', '/v1/events?type=session.idle_timeout&limit=1');
-  if (loosen.json.idleTimeoutSeconds !== 1800 || !ended.json.items?.length) throw new Error(`loosening failed: ${JSON.stringify(loosen.json)}`);
+  if (loosen.json.idleTimeoutSeconds !== 1800 || !ended.json.items?.length) {
+    throw new Error(`loosening failed: ${JSON.stringify(loosen.json)}\n${server.logs.join('\n')}`);
+  }
   console.log(
     `${fmtInt(n)} open sessions (${onPostgres ? 'PostgreSQL + Redis' : 'SQLite'}): preview ${median(times.preview).toFixed(0)} ms (${fmtInt(last.sessionsEnded)} would end), overview ${median(times.overview).toFixed(0)} ms; idle 1800 s -> 600 s ${tighten.ms.toFixed(0)} ms, 600 s -> 1800 s ${loosen.ms.toFixed(0)} ms (stores the ${fmtInt(last.sessionsEnded)} ends)`,
   );

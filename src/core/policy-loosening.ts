@@ -27,6 +27,8 @@ export interface PolicyScope {
  */
 const LAST_USE_LAG_MS = 60_000;
 const PAGE = 500;
+/** Bulk passes after the first, each over the time the previous one took. */
+const MAX_CATCH_UP_PASSES = 5;
 
 type Window = Omit<OpenSessionWindow, 'organizations' | 'cursor' | 'limit'>;
 
@@ -81,14 +83,29 @@ export interface LooseningDeps {
 export class LooseningGuard {
   constructor(private readonly d: LooseningDeps) {}
 
-  /** The bulk pass, before the change's transaction. Returns when it ran, for `endInChange`. */
+  /**
+   * The bulk passes, before the change's transaction: the whole bands, then again what crossed a
+   * deadline during the previous pass, until a pass finds less than a page (a long first pass over
+   * a million sessions must not leave minutes of crossings to the change's own transaction).
+   * Returns when the last pass began, for `endInChange`.
+   */
   async endBefore(scopes: readonly PolicyScope[], actor: string): Promise<{ atMs: number; ended: number }> {
+    let pass = await this.bulkPass(scopes, actor);
+    let ended = pass.ended;
+    for (let i = 0; i < MAX_CATCH_UP_PASSES && pass.ended >= PAGE; i++) {
+      pass = await this.bulkPass(scopes, actor, pass.atMs);
+      ended += pass.ended;
+    }
+    return { atMs: pass.atMs, ended };
+  }
+
+  private async bulkPass(scopes: readonly PolicyScope[], actor: string, sinceMs?: number): Promise<{ atMs: number; ended: number }> {
     const atMs = this.d.clock.nowMs();
     let ended = 0;
     if (!scopes.some((s) => loosens(s, atMs))) return { atMs, ended };
     await this.d.store.flush(); // this node's recorded uses, so its stored times are exact
     for (const scope of scopes) {
-      for (const w of revivalWindows(scope.before, scope.after, atMs)) {
+      for (const w of revivalWindows(scope.before, scope.after, atMs, sinceMs)) {
         const window: OpenSessionWindow = { ...w, organizations: scope.organizations, cursor: null, limit: PAGE };
         for (;;) {
           const rows = await this.d.store.scanOpenSessionsInWindow(window);
