@@ -28,7 +28,7 @@ export interface CoreDeps {
 export function createCore(d: CoreDeps) {
   const ids = d.ids ?? randomIds;
   const observer = d.observer;
-  const policies = new PolicyService(d.store, d.clock);
+  const policies = new PolicyService(d.store, d.clock, observer);
   const passwords = new PasswordChecker({ store: d.store, clock: d.clock, hasher: d.hasher, policies });
   const sessions = new SessionService({ store: d.store, clock: d.clock, ids, passwords, policies, geo: d.geo ?? null, observer });
   const users = new UserService({

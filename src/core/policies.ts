@@ -3,7 +3,7 @@ import type { Clock } from './clock.js';
 import { DomainError } from './errors.js';
 import { applyPatch, defaultPolicy, effectivePolicy, type Policy, type PolicyPatch, parsePolicy, parsePolicyPatch, policyDiff } from './policy.js';
 import { LooseningGuard, type PolicyScope } from './policy-loosening.js';
-import type { Store, StoreTx } from './ports.js';
+import type { CoreObserver, Store, StoreTx } from './ports.js';
 
 /**
  * Holds the instance policy and organization overrides in memory (they are read on
@@ -23,8 +23,9 @@ export class PolicyService {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
+    observer?: CoreObserver,
   ) {
-    this.loosening = new LooseningGuard({ store, clock });
+    this.loosening = new LooseningGuard({ store, clock, observer });
   }
 
   /**

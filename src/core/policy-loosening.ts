@@ -1,6 +1,6 @@
 import type { Clock } from './clock.js';
 import type { Policy } from './policy.js';
-import type { NewEvent, OpenSessionWindow, SessionScanRow, Store, StoreTx } from './ports.js';
+import type { CoreObserver, NewEvent, OpenSessionWindow, SessionScanRow, Store, StoreTx } from './ports.js';
 import { evaluateSession } from './session-rules.js';
 
 // "Ended is final" (NIST SP 800-63B-4 §5.2): a session whose absolute or idle deadline passed under
@@ -72,6 +72,8 @@ export const loosens = (s: PolicyScope, nowMs: number): boolean => revivalWindow
 export interface LooseningDeps {
   store: Store;
   clock: Clock;
+  /** Told of each end stored (metrics count it once per session, with the ends validations find). */
+  observer?: CoreObserver | undefined;
 }
 
 /**
@@ -170,6 +172,7 @@ export class LooseningGuard {
           }),
         ),
       );
+      for (const id of ids) this.d.observer?.timeEnded(reason, id);
       ended += ids.length;
     }
     return ended;

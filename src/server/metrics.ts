@@ -38,7 +38,7 @@ export function createMetrics(o: { openSessionsTtlMs?: number } = {}) {
   });
   const sessionsEnded = new Counter({
     name: 'sessiond_sessions_ended_total',
-    help: 'Sessions ended, by reason: revoked and evicted when the end is committed; expired and idle_timeout when a validation on this node first finds the session ended, or when a looser policy stores the end',
+    help: 'Sessions ended, by reason: revoked and evicted when the end is committed; expired and idle_timeout when this node first finds the session ended (a validation, or a looser policy storing the end), once per session',
     labelNames: ['reason'] as const,
     registers: [registry],
   });
@@ -121,8 +121,10 @@ export function createMetrics(o: { openSessionsTtlMs?: number } = {}) {
         if (error !== undefined && !(error instanceof DomainError && error.code !== 'unavailable' && error.code !== 'internal')) errors.inc();
       };
     },
+    // Time ends the store records (a looser policy made them final) are the core's to report, as
+    // `timeEnded`, so a session a validation already counted is not counted twice.
     ended: (reason, count) => {
-      if (count > 0) sessionsEnded.inc({ reason }, count);
+      if (count > 0 && (reason === 'revoked' || reason === 'evicted')) sessionsEnded.inc({ reason }, count);
     },
   };
 

@@ -62,9 +62,15 @@ export class ActivityBuffer {
     const batch = [...taken.values()];
     this.pending = new Map();
     this.inFlight = taken;
-    // A write that throws at once (a worker thread that cannot be started) must keep the batch too.
-    this.flushing = Promise.resolve()
-      .then(() => this.write(batch))
+    // A write that throws at once (a worker thread that cannot be started) must keep the batch too;
+    // it is still started synchronously, so the batch is on its way before flush() yields.
+    let writing: Promise<void>;
+    try {
+      writing = this.write(batch);
+    } catch (e) {
+      writing = Promise.reject(e);
+    }
+    this.flushing = writing
       .catch((e) => {
         for (const a of batch) {
           const now = this.pending.get(a.sessionId);
