@@ -83,7 +83,7 @@ describe('cross-surface consistency of the session policy', () => {
     expect(await logscale()).toEqual({ maxInactivityPeriod: 900_000, forceReauthenticationAfter: 3_600_000 });
   });
 
-  it('a tightened policy bites on the next validation of an existing session, whichever surface wrote it', async () => {
+  it('a tightened policy bites on the next validation of an existing session, whichever surface wrote it; loosening it again does not revive it', async () => {
     expect((await t.req('POST', '/v1/users', { loginName: 'erin', password: 'correct horse battery' })).status).toBe(201);
     const s = await t.req('POST', '/v1/sessions', { loginName: 'erin', password: 'correct horse battery' }, { token: null });
     expect(s.status, s.raw).toBe(201);
@@ -93,9 +93,13 @@ describe('cross-surface consistency of the session policy', () => {
     // LogScale: re-authenticate after 1 s. The session is older than that now.
     expect((await logscaleSet(900_000, 1_000)).status).toBe(200);
     expect(await introspect()).toEqual({ active: false, reason: 'expired' });
-    // Looker loosens it again (5 minutes): the same token is judged by the new policy at once.
+    // Looker loosens it again (5 minutes): the ended session stays ended (ended is final), and a
+    // new session lives by the new policy at once.
     expect((await lookerPatch({ session_minutes: 5 })).status).toBe(200);
-    expect((await introspect()).active).toBe(true);
+    expect(await introspect()).toEqual({ active: false, reason: 'expired' });
+    const again = await t.req('POST', '/v1/sessions', { loginName: 'erin', password: 'correct horse battery' }, { token: null });
+    await sleep(1_100);
+    expect((await t.req('POST', '/v1/sessions/introspect', { token: again.body.token }, { token: null })).body.active).toBe(true);
   });
 
   it('a path that cannot be routed (bad percent-encoding, over-long parameter) gets a 4xx in the shape of its surface', async () => {
