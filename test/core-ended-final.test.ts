@@ -3,6 +3,7 @@ import { systemContext } from '../src/core/auth.js';
 import type { Core } from '../src/core/index.js';
 import type { SessionRecord } from '../src/core/ports.js';
 import { testCores } from './core-harness.js';
+import { sessionRecord } from './records.js';
 
 // Ended is final (NIST SP 800-63B-4 §5.2): a session whose absolute or idle deadline passed under
 // the policy in force then stays ended when an administrator loosens the policy, on every path
@@ -152,26 +153,8 @@ describe('a session that ended stays ended when the policy is loosened', () => {
     const u = await core.users.create(systemContext, { loginName: 'gu', password: PASSWORD });
     await core.policies.patchInstance(systemContext, { idleTimeoutSeconds: 60 });
     const t0 = clock.nowMs();
-    const row = (i: number, lastActiveAtMs: number): SessionRecord => ({
-      id: `s-${String(i).padStart(5, '0')}`,
-      tokenHash: `hash-${i}`,
-      subjectType: 'user',
-      subjectId: u.id,
-      organizationId: u.organizationId,
-      role: 'user',
-      persistent: false,
-      createdAtMs: t0 - 120_000,
-      lastActiveAtMs,
-      expiresAtMs: null,
-      endedAtMs: null,
-      endReason: null,
-      ip: null,
-      userAgent: null,
-      country: null,
-      city: null,
-      lastIp: null,
-      metadata: {},
-    });
+    const row = (i: number, lastActiveAtMs: number) =>
+      sessionRecord({ id: `s-${String(i).padStart(5, '0')}`, subjectId: u.id, organizationId: u.organizationId, createdAtMs: t0 - 120_000, lastActiveAtMs });
     // 1,200 unused for 61..100 s (ended under 60 s, some with equal times), 30 used 10 s ago (active).
     await core.store.transaction(async (tx) => {
       for (let i = 0; i < 1200; i++) await tx.insertSession(row(i, t0 - 61_000 - (i % 40) * 1000));
