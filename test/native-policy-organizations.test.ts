@@ -136,6 +136,11 @@ describe('the instance policy', () => {
     expect(preview.body.warnings).toEqual([]);
     const still = await t.req('POST', '/v1/policy/preview', {});
     expect(still.body.warnings).toEqual([{ field: 'idleTimeoutSeconds', code: 'exceeds_lifetime', message: expect.stringContaining('never ends one') }]);
+    // An organization's override is warned about the same way.
+    const org = await t.req('POST', '/v1/organizations', { name: 'Warned' });
+    const o = await t.req('PATCH', `/v1/organizations/${org.body.id}/policy`, { maxLifetimeSeconds: 60, idleTimeoutSeconds: 60 });
+    expect(o.status, o.raw).toBe(200);
+    expect(String(o.headers.warning)).toMatch(/^299 sessiond "idleTimeoutSeconds 60 s is not shorter than maxLifetimeSeconds \(60 s\)/);
     const fixed = await t.req('PATCH', '/v1/policy', { idleTimeoutSeconds: before.idleTimeoutSeconds });
     expect(fixed.status).toBe(200);
     expect(fixed.headers.warning).toBeUndefined();

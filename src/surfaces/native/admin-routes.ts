@@ -66,42 +66,21 @@ export function adminRoutes(app: App, { core }: SurfaceDeps) {
       return orgPolicy(org.id);
     },
   );
-  app.put(
-    '/organizations/:id/policy',
-    {
-      schema: {
-        operationId: 'replaceOrganizationPolicy',
-        summary: "Replace an organization's override",
-        tags: ['policy'],
-        params: IdParam,
-        body: PolicyPatchSchema,
-        response: { 200: OrgPolicy },
-        errors: [...WRITE, 404],
+  // PUT replaces the override, PATCH merges into it: one handler, the core decides.
+  for (const [method, replace, operationId, summary] of [
+    ['PUT', true, 'replaceOrganizationPolicy', "Replace an organization's override"],
+    ['PATCH', false, 'updateOrganizationPolicy', "Change fields of an organization's override"],
+  ] as const) {
+    app.route({
+      method,
+      url: '/organizations/:id/policy',
+      schema: { operationId, summary, tags: ['policy'], params: IdParam, body: PolicyPatchSchema, response: { 200: OrgPolicy }, errors: [...WRITE, 404] },
+      handler: async (req, reply) => {
+        warned(reply, await core.policies.setOverride(req.auth, req.params.id, req.body, replace));
+        return orgPolicy(req.params.id);
       },
-    },
-    async (req, reply) => {
-      warned(reply, await core.policies.setOverride(req.auth, req.params.id, req.body, true));
-      return orgPolicy(req.params.id);
-    },
-  );
-  app.patch(
-    '/organizations/:id/policy',
-    {
-      schema: {
-        operationId: 'updateOrganizationPolicy',
-        summary: "Change fields of an organization's override",
-        tags: ['policy'],
-        params: IdParam,
-        body: PolicyPatchSchema,
-        response: { 200: OrgPolicy },
-        errors: [...WRITE, 404],
-      },
-    },
-    async (req, reply) => {
-      warned(reply, await core.policies.setOverride(req.auth, req.params.id, req.body, false));
-      return orgPolicy(req.params.id);
-    },
-  );
+    });
+  }
   app.delete(
     '/organizations/:id/policy',
     {
