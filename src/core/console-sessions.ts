@@ -1,7 +1,7 @@
 import { type AuthContext, adminUserContext, credentialContext } from './auth.js';
 import type { CredentialService } from './credentials.js';
 import type { Permission } from './permissions.js';
-import type { Store } from './ports.js';
+import type { CredentialStore, UserStore } from './ports.js';
 import type { ClientInfo, SessionInfo, SessionService } from './sessions.js';
 
 /** Who is signed in to the admin console, and until when. */
@@ -22,7 +22,7 @@ export type ConsoleSignIn = { loginName: string; password: string; organizationI
  * in an HttpOnly cookie (src/surfaces/native/console-routes.ts).
  */
 export class ConsoleSessions {
-  constructor(private readonly d: { store: Store; sessions: SessionService; credentials: CredentialService }) {}
+  constructor(private readonly d: { store: UserStore & CredentialStore; sessions: SessionService; credentials: CredentialService }) {}
 
   /** Signs in; the same errors as the native sign-in, plus `permission_denied` for a user who is not an admin. */
   signIn(input: ConsoleSignIn, client: ClientInfo): Promise<{ session: SessionInfo; token: string }> {

@@ -5,7 +5,7 @@ import { DomainError } from './errors.js';
 import { observeSignIn, observeTimeEnd } from './observer.js';
 import { expandPermissions, grantableNames } from './permissions.js';
 import type { PolicyService } from './policies.js';
-import type { CoreObserver, Credential, Store } from './ports.js';
+import type { CoreObserver, Credential, CredentialStore, EventStore, OrganizationPolicyStore, SessionActivityStore, Transactions } from './ports.js';
 import { evaluateSession } from './session-rules.js';
 import type { ClientInfo, SessionInfo, SessionService } from './sessions.js';
 import { hashSecret, type IdSource, looksLikeSecret, sameHash } from './tokens.js';
@@ -30,7 +30,15 @@ const newCredentialCheck = validator(NewCredentialSchema);
 /** API credentials: a client id and a secret shown once, stored only as a hash. */
 export class CredentialService {
   constructor(
-    private readonly d: { store: Store; clock: Clock; ids: IdSource; policies: PolicyService; sessions: SessionService; observer?: CoreObserver | undefined },
+    private readonly d: {
+      /** Credentials; organizations only read; a credential's session tokens are looked up and used (Looker access tokens). */
+      store: CredentialStore & OrganizationPolicyStore & SessionActivityStore & Transactions<CredentialStore & EventStore>;
+      clock: Clock;
+      ids: IdSource;
+      policies: PolicyService;
+      sessions: SessionService;
+      observer?: CoreObserver | undefined;
+    },
   ) {}
 
   /** Creates a credential; a caller can grant only permissions it holds itself. */
@@ -218,7 +226,7 @@ export class CredentialService {
     return cred;
   }
 
-  private event(tx: Parameters<Parameters<Store['transaction']>[0]>[0], actor: string, cred: Credential, type: string, data: Record<string, unknown>) {
+  private event(tx: EventStore, actor: string, cred: Credential, type: string, data: Record<string, unknown>) {
     return tx.appendEvent({
       aggregateType: 'credential',
       aggregateId: cred.id,

@@ -1,7 +1,7 @@
 import type { Clock } from './clock.js';
 import type { PolicyService } from './policies.js';
 import type { Policy } from './policy.js';
-import type { PasswordHasher, Store, User } from './ports.js';
+import type { EventStore, PasswordHasher, Transactions, User, UserStore } from './ports.js';
 import { hashSecret } from './tokens.js';
 
 /**
@@ -54,7 +54,7 @@ export function lockStateOf(user: Pick<User, 'failedPasswordAttempts' | 'lockedA
 }
 
 export interface PasswordCheckDeps {
-  store: Store;
+  store: UserStore & Transactions<UserStore & EventStore>;
   clock: Clock;
   hasher: PasswordHasher;
   policies: PolicyService;

@@ -3,7 +3,7 @@ import { type AuthContext, canSeeOrganization, DEFAULT_ORGANIZATION_ID, requireP
 import type { Clock } from './clock.js';
 import { DomainError } from './errors.js';
 import type { PolicyService } from './policies.js';
-import type { EventQuery, EventRecord, Organization, Store } from './ports.js';
+import type { EventQuery, EventRecord, EventStore, Organization, OrganizationPolicyStore, Transactions, UserStore } from './ports.js';
 import type { IdSource } from './tokens.js';
 import { validator } from './validate.js';
 
@@ -18,7 +18,15 @@ const newOrgCheck = validator(NewOrganizationSchema);
 
 /** Organizations (tenants): each may override fields of the instance policy. */
 export class OrganizationService {
-  constructor(private readonly d: { store: Store; clock: Clock; ids: IdSource; policies: PolicyService }) {}
+  constructor(
+    private readonly d: {
+      /** Organizations; users only counted (an organization with users is not deleted). */
+      store: OrganizationPolicyStore & UserStore & Transactions<OrganizationPolicyStore & EventStore>;
+      clock: Clock;
+      ids: IdSource;
+      policies: PolicyService;
+    },
+  ) {}
 
   /** Creates the `default` organization on first start. */
   async ensureDefault(): Promise<void> {
@@ -104,7 +112,7 @@ export class OrganizationService {
 
 /** The audit log: every change, in order. */
 export class EventService {
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: EventStore) {}
 
   async list(ctx: AuthContext | null, q: EventQuery): Promise<EventRecord[]> {
     const c = requirePermission(ctx, 'audit:read');

@@ -1,7 +1,7 @@
 import { type AuthContext, requirePermission } from './auth.js';
 import type { Clock } from './clock.js';
 import type { PolicyService } from './policies.js';
-import type { Store } from './ports.js';
+import type { EventStore, SessionActivityStore, SessionStore } from './ports.js';
 import { evaluateSession } from './session-rules.js';
 import { openSessions } from './session-scan.js';
 
@@ -39,7 +39,7 @@ const REUSE_MS = 5_000;
 export class Overview {
   private readonly recent = new Map<string, { atMs: number; windowMs: number; value: Promise<SessionsOverview> }>();
 
-  constructor(private readonly d: { store: Store; clock: Clock; policies: PolicyService }) {}
+  constructor(private readonly d: { store: SessionStore & SessionActivityStore & EventStore; clock: Clock; policies: PolicyService }) {}
 
   /** The overview of the caller's scope; callers of one scope within REUSE_MS share one scan. */
   sessions(ctx: AuthContext | null, windowMs: number): Promise<SessionsOverview> {

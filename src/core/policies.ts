@@ -3,7 +3,7 @@ import type { Clock } from './clock.js';
 import { DomainError } from './errors.js';
 import { applyPatch, defaultPolicy, effectivePolicy, type Policy, type PolicyPatch, parsePolicy, parsePolicyPatch, policyDiff } from './policy.js';
 import { LooseningGuard, type PolicyScope } from './policy-loosening.js';
-import type { CoreObserver, Store, StoreTx } from './ports.js';
+import type { CoreObserver, EventStore, OrganizationPolicyStore, SessionActivityStore, SessionStore, Transactions } from './ports.js';
 
 /**
  * Holds the instance policy and organization overrides in memory (they are read on
@@ -21,7 +21,8 @@ export class PolicyService {
   private readonly loosening: LooseningGuard;
 
   constructor(
-    private readonly store: Store,
+    /** The policies; a change stores first the ends it would otherwise undo (LooseningGuard), in its own transaction. */
+    private readonly store: OrganizationPolicyStore & SessionStore & SessionActivityStore & Transactions<OrganizationPolicyStore & SessionStore & EventStore>,
     private readonly clock: Clock,
     observer?: CoreObserver,
   ) {
@@ -232,7 +233,7 @@ function instanceScopes(before: Policy, after: Policy, overrides: ReadonlyMap<st
   ];
 }
 
-async function overridesIn(tx: StoreTx): Promise<Map<string, PolicyPatch>> {
+async function overridesIn(tx: OrganizationPolicyStore): Promise<Map<string, PolicyPatch>> {
   const out = new Map<string, PolicyPatch>();
   for (const org of await tx.listOrganizations()) if (org.policyOverride) out.set(org.id, org.policyOverride);
   return out;

@@ -1,6 +1,6 @@
 import type { Clock } from './clock.js';
 import type { Policy } from './policy.js';
-import type { CoreObserver, NewEvent, OpenSessionWindow, SessionScanRow, Store, StoreTx } from './ports.js';
+import type { CoreObserver, EventStore, NewEvent, OpenSessionWindow, SessionActivityStore, SessionScanRow, SessionStore, Transactions } from './ports.js';
 import { evaluateSession } from './session-rules.js';
 
 // "Ended is final" (NIST SP 800-63B-4 §5.2): a session whose absolute or idle deadline passed under
@@ -70,7 +70,7 @@ export function revivalWindows(before: Policy, after: Policy, nowMs: number, sin
 export const loosens = (s: PolicyScope, nowMs: number): boolean => revivalWindows(s.before, s.after, nowMs).length > 0;
 
 export interface LooseningDeps {
-  store: Store;
+  store: SessionStore & SessionActivityStore & Transactions<SessionStore & EventStore>;
   clock: Clock;
   /** Told of each end stored (metrics count it once per session, with the ends validations find). */
   observer?: CoreObserver | undefined;
@@ -126,7 +126,7 @@ export class LooseningGuard {
    * bulk pass at `sinceMs` (all of the bands when there was none, or when what the transaction
    * read is not what that pass judged by: another node changed the policy meanwhile).
    */
-  async endInChange(tx: StoreTx, scopes: readonly PolicyScope[], actor: string, sinceMs?: number): Promise<number> {
+  async endInChange(tx: SessionStore & EventStore, scopes: readonly PolicyScope[], actor: string, sinceMs?: number): Promise<number> {
     const atMs = this.d.clock.nowMs();
     let ended = 0;
     for (const scope of scopes) {
@@ -145,7 +145,7 @@ export class LooseningGuard {
   }
 
   /** Ends (with their events) the rows that `before` calls ended at `atMs`, each at its deadline. */
-  private async endDead(tx: StoreTx, rows: readonly SessionScanRow[], before: Policy, atMs: number, actor: string): Promise<number> {
+  private async endDead(tx: SessionStore & EventStore, rows: readonly SessionScanRow[], before: Policy, atMs: number, actor: string): Promise<number> {
     const byReason = { expired: new Map<string, number>(), idle_timeout: new Map<string, number>() };
     const orgOf = new Map<string, string>();
     for (const row of rows) {

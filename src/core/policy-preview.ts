@@ -4,7 +4,7 @@ import type { FieldIssue } from './errors.js';
 import { DomainError } from './errors.js';
 import type { PolicyService } from './policies.js';
 import { applyPatch, effectivePolicy, type Policy, type PolicyPatch, parsePolicy, parsePolicyPatch, policyWarnings } from './policy.js';
-import type { Store } from './ports.js';
+import type { OrganizationPolicyStore, SessionActivityStore, SessionStore } from './ports.js';
 import { evaluateSession } from './session-rules.js';
 import { openSessions } from './session-scan.js';
 
@@ -39,7 +39,7 @@ export type ProposedChange =
  * Bad input fails with the same `policy_invalid` issues as saving would.
  */
 export class PolicyPreview {
-  constructor(private readonly d: { store: Store; clock: Clock; policies: PolicyService }) {}
+  constructor(private readonly d: { store: OrganizationPolicyStore & SessionStore & SessionActivityStore; clock: Clock; policies: PolicyService }) {}
 
   async preview(ctx: AuthContext | null, change: ProposedChange): Promise<PolicyImpact> {
     const c = requirePermission(ctx, 'session_config:read');

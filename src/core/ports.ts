@@ -118,10 +118,6 @@ export interface SessionQuery {
   offset: number;
 }
 
-/**
- * A keyset page over all sessions in id order, for scans of every one of them: each page costs the
- * same wherever it is (the primary key's order; filters would make a database sort every page).
- */
 /** What a scan reads of each session: enough to judge it and to say whose it is. */
 export type SessionScanRow = Pick<
   SessionRecord,
@@ -131,6 +127,10 @@ export type SessionScanRow = Pick<
 /** The fields of a session that recorded use changes. */
 export type SessionUse = Pick<SessionRecord, 'id' | 'lastActiveAtMs' | 'lastIp'>;
 
+/**
+ * A keyset page over all sessions in id order, for scans of every one of them: each page costs the
+ * same wherever it is (the primary key's order; filters would make a database sort every page).
+ */
 export interface SessionScan {
   /** Sessions with an id greater than this; null from the start. */
   afterId: string | null;
@@ -165,12 +165,13 @@ export interface EventQuery {
   limit: number;
 }
 
-/**
- * The storage port. Every method is atomic on its own; `transaction` groups several
- * into one atomic unit. Adapters turn driver errors into DomainError
- * `already_exists` / `not_found` / `unavailable`; nothing above them sees SQL.
- */
-export interface StoreTx {
+// The storage port, split per aggregate (as Kratos splits its persister): each core service takes
+// only the parts it uses, so its dependencies show in its type. Every method is atomic on its own;
+// `transaction` groups several into one atomic unit. Adapters turn driver errors into DomainError
+// `already_exists` / `not_found` / `unavailable`; nothing above them sees SQL.
+
+/** Organizations and the session policy: the instance policy and each organization's override of it. */
+export interface OrganizationPolicyStore {
   getOrganization(id: string): Promise<Organization | undefined>;
   listOrganizations(): Promise<Organization[]>;
   /** Throws `already_exists` if the id is taken. */
@@ -181,7 +182,10 @@ export interface StoreTx {
   /** The instance policy, or undefined before the first start stored one. */
   getInstancePolicy(): Promise<Policy | undefined>;
   putInstancePolicy(policy: Policy): Promise<void>;
+}
 
+/** Users, with their counts of wrong passwords and locks (core/lockout.ts). */
+export interface UserStore {
   getUser(id: string): Promise<User | undefined>;
   /** Login names are matched case-insensitively within an organization. */
   findUserByLogin(organizationId: string, loginName: string): Promise<User | undefined>;
@@ -210,7 +214,10 @@ export interface StoreTx {
    * `countPasswordFailure`'s, so an unknown name costs what a known one does (core/lockout.ts).
    */
   countUnknownLoginFailure(bucket: number): Promise<void>;
+}
 
+/** API credentials. */
+export interface CredentialStore {
   getCredential(id: string): Promise<Credential | undefined>;
   findCredentialByClientId(clientId: string): Promise<Credential | undefined>;
   findCredentialBySecretHash(secretHash: string): Promise<Credential | undefined>;
@@ -218,7 +225,10 @@ export interface StoreTx {
   /** Throws `already_exists` if the client id is taken. */
   insertCredential(c: Credential): Promise<void>;
   updateCredential(id: string, changes: Partial<Pick<Credential, 'secretHash' | 'permissions' | 'revokedAtMs' | 'name'>>): Promise<void>;
+}
 
+/** Session rows as stored, and the hashes of tokens rotated away. Stored use may lag (see SessionActivityStore). */
+export interface SessionStore {
   getSession(id: string): Promise<SessionRecord | undefined>;
   insertSession(s: SessionRecord): Promise<void>;
   /** Sessions of a subject that have no stored end, oldest first (for limits and mass revocation). */
@@ -243,13 +253,14 @@ export interface StoreTx {
   recordRotatedToken(tokenHash: string, sessionId: string, atMs: number): Promise<void>;
   /** When a token with this hash was rotated away, or undefined (never issued, or forgotten by the sweep). */
   findRotatedToken(tokenHash: string): Promise<{ sessionId: string; rotatedAtMs: number } | undefined>;
-  /** Forgets rotated-away hashes older than `rotatedBeforeMs`, at most `batchSize`; returns how many. */
-  deleteRotatedTokens(o: { rotatedBeforeMs: number; batchSize: number }): Promise<number>;
   updateSession(
     id: string,
     changes: Partial<Pick<SessionRecord, 'tokenHash' | 'metadata' | 'expiresAtMs' | 'subjectId' | 'role' | 'organizationId'>>,
   ): Promise<void>;
+}
 
+/** The audit log: every change as an event of its aggregate. */
+export interface EventStore {
   /** Appends an event, giving it the next sequence of its aggregate. */
   appendEvent(e: NewEvent): Promise<EventRecord>;
   /**
@@ -262,10 +273,24 @@ export interface StoreTx {
   listEvents(q: EventQuery): Promise<EventRecord[]>;
 }
 
-export interface Store extends StoreTx {
-  readonly description: string;
+/** Everything a transaction offers: every aggregate, each call part of the one atomic unit. */
+export interface StoreTx extends OrganizationPolicyStore, UserStore, CredentialStore, SessionStore, EventStore {}
+
+/**
+ * Atomic units of work over the aggregates `Tx` names: a service asks for the part of `StoreTx`
+ * its transactions touch (a `Store` offers all of it). One `Transactions<…>` per type: two in one
+ * intersection would overload `transaction`, and calls would pick the first.
+ */
+export interface Transactions<Tx> {
   /** Runs fn in one transaction; a throw rolls everything back. Transactions on one user's sessions never interleave. */
-  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+}
+
+/**
+ * Sessions as validation sees them, outside any transaction: found by token hash (from memory when
+ * cached) with this node's not-yet-written use overlaid, and use recorded write-behind.
+ */
+export interface SessionActivityStore {
   /** The hot path of validation: one indexed read by token hash, pending activity overlaid. */
   findSessionByTokenHash(tokenHash: string): Promise<SessionRecord | undefined>;
   /**
@@ -287,12 +312,23 @@ export interface Store extends StoreTx {
   flush(): Promise<void>;
   /** The session with its not-yet-written last use applied (rows read inside a transaction lack it). */
   withPendingActivity<S extends SessionUse>(s: S): S;
+}
+
+/** The sweep: bounded deletes of what no policy can need any more. */
+export interface SweepStore {
   /**
    * Deletes sessions ended before `endedBeforeMs`, or created before `createdBeforeMs`, or
    * idle since before `idleSinceBeforeMs` (null skips that test), at most `batchSize` rows.
    * Returns how many it deleted; cost is proportional to that number (indexed ranges).
    */
   deleteEndedSessions(o: { endedBeforeMs: number; createdBeforeMs: number; idleSinceBeforeMs: number | null; batchSize: number }): Promise<number>;
+  /** Forgets rotated-away hashes older than `rotatedBeforeMs`, at most `batchSize`; returns how many. */
+  deleteRotatedTokens(o: { rotatedBeforeMs: number; batchSize: number }): Promise<number>;
+}
+
+/** The store as a running component: what it is, whether it answers, its caches and its end. */
+export interface MaintenanceStore {
+  readonly description: string;
   /**
    * Registers a listener for changes made by another process to the same storage, after which
    * in-memory state derived from it (the policies) must be reloaded. Optional: stores without it
@@ -313,6 +349,9 @@ export interface Store extends StoreTx {
   health?(): Record<string, 'ok' | 'down'>;
   close(): Promise<void>;
 }
+
+/** The whole storage port, as each adapter implements it (src/storage) and `createCore` receives it. */
+export interface Store extends StoreTx, Transactions<StoreTx>, SessionActivityStore, SweepStore, MaintenanceStore {}
 
 /** Password hashing (argon2id in production). Runs off the event loop. */
 export interface PasswordHasher {

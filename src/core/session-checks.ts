@@ -3,7 +3,7 @@ import type { Clock } from './clock.js';
 import { DomainError } from './errors.js';
 import type { PasswordChecker } from './lockout.js';
 import { observeSignIn } from './observer.js';
-import type { CoreObserver, EventRecord, SessionRecord, Store, User } from './ports.js';
+import type { CoreObserver, EventRecord, EventStore, SessionActivityStore, SessionRecord, SessionStore, Transactions, User, UserStore } from './ports.js';
 import { endedByRemoval } from './session-rules.js';
 import type { ClientInfo, SessionInfo, SessionService } from './sessions.js';
 import { hashSecret, type IdSource, looksLikeSecret, sameHash } from './tokens.js';
@@ -88,7 +88,8 @@ export interface SessionSearch {
 export const SEARCH_SCAN_LIMIT = 10_000;
 
 export interface SessionCheckDeps {
-  store: Store;
+  /** Sessions and their events (factors are read back from them); users only read. */
+  store: SessionStore & SessionActivityStore & EventStore & UserStore & Transactions<SessionStore & EventStore>;
   clock: Clock;
   ids: IdSource;
   passwords: PasswordChecker;

@@ -1,4 +1,4 @@
-import type { SessionScanRow, Store } from './ports.js';
+import type { SessionActivityStore, SessionScanRow, SessionStore } from './ports.js';
 import { endedByRemoval } from './session-rules.js';
 
 const PAGE = 1_000;
@@ -9,7 +9,7 @@ const PAGE = 1_000;
  * with this node's not-yet-written use applied. Written use is flushed first, so idle judgements
  * see the latest activity. Cost per page does not grow with its position (keyset paging).
  */
-export async function* openSessions(store: Store, organizationId: string | null): AsyncGenerator<SessionScanRow[]> {
+export async function* openSessions(store: SessionStore & SessionActivityStore, organizationId: string | null): AsyncGenerator<SessionScanRow[]> {
   await store.flush();
   for (let afterId: string | null = null; ; ) {
     const page = await store.scanSessions({ afterId, limit: PAGE });

@@ -5,7 +5,20 @@ import type { PasswordChecker } from './lockout.js';
 import { observeSignIn, observeTimeEnd } from './observer.js';
 import type { PolicyService } from './policies.js';
 import { type Role, sessionLimitFor } from './policy.js';
-import type { CoreObserver, GeoLocator, Location, SessionRecord, Store, StoreTx, SubjectType } from './ports.js';
+import type {
+  CoreObserver,
+  CredentialStore,
+  EventStore,
+  GeoLocator,
+  Location,
+  OrganizationPolicyStore,
+  SessionActivityStore,
+  SessionRecord,
+  SessionStore,
+  SubjectType,
+  Transactions,
+  UserStore,
+} from './ports.js';
 import { evaluateSession, sessionsToEvict, type Verdict } from './session-rules.js';
 import { sweepCutoffs } from './sweep.js';
 import { hashSecret, type IdSource, looksLikeSecret, sameHash } from './tokens.js';
@@ -53,7 +66,8 @@ export interface Subject {
 }
 
 export interface SessionDeps {
-  store: Store;
+  /** Sessions and their use; users, credentials and organizations are only read (sign-in, names, scopes). */
+  store: SessionStore & SessionActivityStore & UserStore & CredentialStore & OrganizationPolicyStore & Transactions<SessionStore & EventStore>;
   clock: Clock;
   ids: IdSource;
   passwords: PasswordChecker;
@@ -429,8 +443,8 @@ export class SessionService {
   }
 
   /** Ends every open session of a subject except `keepId`; used by user deletion and password changes. */
-  async revokeAllOfSubject(subjectId: string, actor: string, keepId?: string, tx?: StoreTx): Promise<number> {
-    const run = async (t: StoreTx) => {
+  async revokeAllOfSubject(subjectId: string, actor: string, keepId?: string, tx?: SessionStore & EventStore): Promise<number> {
+    const run = async (t: SessionStore & EventStore) => {
       const open = await t.listOpenSessionsOfSubject(subjectId);
       const others = open.filter((s) => s.id !== keepId);
       return (await this.end(t, others, 'revoked', actor, this.d.clock.nowMs())).length;
@@ -443,7 +457,13 @@ export class SessionService {
     return { record: s, verdict: evaluateSession(s, this.d.policies.effective(s.organizationId), this.d.clock.nowMs()) };
   }
 
-  private async end(tx: StoreTx, sessions: readonly Pick<SessionRecord, 'id' | 'organizationId'>[], reason: 'revoked' | 'evicted', actor: string, now: number) {
+  private async end(
+    tx: SessionStore & EventStore,
+    sessions: readonly Pick<SessionRecord, 'id' | 'organizationId'>[],
+    reason: 'revoked' | 'evicted',
+    actor: string,
+    now: number,
+  ) {
     if (sessions.length === 0) return [];
     const ended = new Set(
       await tx.endSessions(

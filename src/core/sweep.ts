@@ -1,7 +1,7 @@
 import type { Clock } from './clock.js';
 import type { PolicyService } from './policies.js';
 import type { Policy } from './policy.js';
-import type { Store } from './ports.js';
+import type { SessionActivityStore, SweepStore } from './ports.js';
 
 /**
  * Cutoffs for deleting sessions that ended at least `retentionSeconds` ago under every
@@ -22,7 +22,7 @@ export function sweepCutoffs(policies: readonly Policy[], nowMs: number, retenti
 
 /** Deletes ended sessions in bounded batches; returns how many it deleted. */
 export async function sweepEndedSessions(
-  d: { store: Store; clock: Clock; policies: PolicyService },
+  d: { store: SessionActivityStore & SweepStore; clock: Clock; policies: PolicyService },
   o: { retentionSeconds: number; batchSize: number; maxBatches: number },
 ): Promise<number> {
   await d.store.flush(); // idle cutoffs must see the latest activity

@@ -4,7 +4,7 @@ import type { Clock } from './clock.js';
 import { DomainError } from './errors.js';
 import type { LockState, PasswordChecker } from './lockout.js';
 import type { Role } from './policy.js';
-import type { PasswordHasher, Store, User } from './ports.js';
+import type { EventStore, OrganizationPolicyStore, PasswordHasher, SessionStore, Transactions, User, UserStore } from './ports.js';
 import type { SessionService } from './sessions.js';
 import type { IdSource } from './tokens.js';
 import { validator } from './validate.js';
@@ -38,7 +38,8 @@ export const NewUserSchema = Type.Object(
 const newUserCheck = validator(NewUserSchema);
 
 export interface UserDeps {
-  store: Store;
+  /** Users; organizations only read; a user's sessions end in the same transaction as the change. */
+  store: UserStore & OrganizationPolicyStore & Transactions<UserStore & SessionStore & EventStore>;
   clock: Clock;
   ids: IdSource;
   hasher: PasswordHasher;
@@ -219,7 +220,7 @@ export class UserService {
     return user;
   }
 
-  private event(tx: Parameters<Parameters<Store['transaction']>[0]>[0], c: AuthContext, user: User, type: string, data: Record<string, unknown>) {
+  private event(tx: EventStore, c: AuthContext, user: User, type: string, data: Record<string, unknown>) {
     return tx.appendEvent({
       aggregateType: 'user',
       aggregateId: user.id,
