@@ -1,7 +1,7 @@
 import type { Clock } from './clock.js';
 import type { PolicyService } from './policies.js';
 import type { Policy } from './policy.js';
-import type { EventStore, PasswordHasher, Transactions, User, UserStore } from './ports.js';
+import { type EventStore, loginKey, type PasswordHasher, type Transactions, type User, type UserStore } from './ports.js';
 import { hashSecret } from './tokens.js';
 
 /**
@@ -74,7 +74,7 @@ export const UNKNOWN_LOGIN_BUCKETS = 64;
 
 /** The counter of an unknown login name: the same name always lands on the same one. */
 export function unknownLoginBucket(organizationId: string, loginName: string): number {
-  return Number.parseInt(hashSecret(`${organizationId}\u0000${loginName.normalize('NFC').toLowerCase()}`).slice(0, 8), 16) % UNKNOWN_LOGIN_BUCKETS;
+  return Number.parseInt(hashSecret(`${organizationId}\u0000${loginKey(loginName)}`).slice(0, 8), 16) % UNKNOWN_LOGIN_BUCKETS;
 }
 
 export class PasswordChecker {

@@ -184,10 +184,16 @@ export interface OrganizationPolicyStore {
   putInstancePolicy(policy: Policy): Promise<void>;
 }
 
+/**
+ * What login names are compared by: case-insensitively, in NFC. Stores match and keep them unique
+ * per organization by it; core/lockout.ts counts unknown names by it.
+ */
+export const loginKey = (loginName: string): string => loginName.normalize('NFC').toLowerCase();
+
 /** Users, with their counts of wrong passwords and locks (core/lockout.ts). */
 export interface UserStore {
   getUser(id: string): Promise<User | undefined>;
-  /** Login names are matched case-insensitively within an organization. */
+  /** Login names are matched case-insensitively within an organization (`loginKey`). */
   findUserByLogin(organizationId: string, loginName: string): Promise<User | undefined>;
   listUsers(q: { organizationId?: string; limit: number; offset: number; search?: string }): Promise<User[]>;
   countUsers(q: { organizationId?: string; search?: string }): Promise<number>;

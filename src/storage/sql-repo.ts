@@ -2,19 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { type Kysely, type Selectable, sql, type Transaction, type Updateable } from 'kysely';
 import { DomainError } from '../core/errors.js';
 import type { Policy, PolicyPatch, Role } from '../core/policy.js';
-import type {
-  Credential,
-  EventQuery,
-  EventRecord,
-  NewEvent,
-  OpenSessionWindow,
-  Organization,
-  SessionQuery,
-  SessionRecord,
-  SessionScan,
-  SessionScanRow,
-  StoreTx,
-  User,
+import {
+  type Credential,
+  type EventQuery,
+  type EventRecord,
+  loginKey,
+  type NewEvent,
+  type OpenSessionWindow,
+  type Organization,
+  type SessionQuery,
+  type SessionRecord,
+  type SessionScan,
+  type SessionScanRow,
+  type StoreTx,
+  type User,
 } from '../core/ports.js';
 import type { StoredEndReason } from '../core/session-rules.js';
 import type { CredentialsTable, Database, EventsTable, SessionsTable, UsersTable } from './schema.js';
@@ -60,10 +61,10 @@ export class SqlRepo implements StoreTx {
 
   async getOrganization(id: string) {
     const r = await this.db.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst();
-    return r ? toOrg(r) : undefined;
+    return r ? organizationFromRow(r) : undefined;
   }
   async listOrganizations() {
-    return (await this.db.selectFrom('organizations').selectAll().orderBy('created_at_ms').execute()).map(toOrg);
+    return (await this.db.selectFrom('organizations').selectAll().orderBy('created_at_ms').execute()).map(organizationFromRow);
   }
   async insertOrganization(o: Organization) {
     await this.guard(`organization '${o.id}'`, () =>
@@ -99,7 +100,7 @@ export class SqlRepo implements StoreTx {
 
   async getUser(id: string) {
     const r = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
-    return r ? toUser(r) : undefined;
+    return r ? userFromRow(r) : undefined;
   }
   async findUserByLogin(organizationId: string, loginName: string) {
     const r = await this.db
@@ -108,7 +109,7 @@ export class SqlRepo implements StoreTx {
       .where('organization_id', '=', organizationId)
       .where('login_key', '=', loginKey(loginName))
       .executeTakeFirst();
-    return r ? toUser(r) : undefined;
+    return r ? userFromRow(r) : undefined;
   }
   private userFilter(q: { organizationId?: string; search?: string }) {
     let s = this.db.selectFrom('users');
@@ -118,7 +119,7 @@ export class SqlRepo implements StoreTx {
   }
   async listUsers(q: { organizationId?: string; limit: number; offset: number; search?: string }) {
     const rows = await this.userFilter(q).selectAll().orderBy('created_at_ms').orderBy('id').limit(q.limit).offset(q.offset).execute();
-    return rows.map(toUser);
+    return rows.map(userFromRow);
   }
   async countUsers(q: { organizationId?: string; search?: string }) {
     const r = await this.userFilter(q)
@@ -211,18 +212,18 @@ export class SqlRepo implements StoreTx {
 
   async getCredential(id: string) {
     const r = await this.db.selectFrom('credentials').selectAll().where('id', '=', id).executeTakeFirst();
-    return r ? toCredential(r) : undefined;
+    return r ? credentialFromRow(r) : undefined;
   }
   async findCredentialByClientId(clientId: string) {
     const r = await this.db.selectFrom('credentials').selectAll().where('client_id', '=', clientId).executeTakeFirst();
-    return r ? toCredential(r) : undefined;
+    return r ? credentialFromRow(r) : undefined;
   }
   async findCredentialBySecretHash(secretHash: string) {
     const r = await this.db.selectFrom('credentials').selectAll().where('secret_hash', '=', secretHash).executeTakeFirst();
-    return r ? toCredential(r) : undefined;
+    return r ? credentialFromRow(r) : undefined;
   }
   async listCredentials() {
-    return (await this.db.selectFrom('credentials').selectAll().orderBy('created_at_ms').execute()).map(toCredential);
+    return (await this.db.selectFrom('credentials').selectAll().orderBy('created_at_ms').execute()).map(credentialFromRow);
   }
   async insertCredential(c: Credential) {
     await this.guard(`credential '${c.clientId}'`, () =>
@@ -252,10 +253,10 @@ export class SqlRepo implements StoreTx {
 
   async getSession(id: string) {
     const r = await this.db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
-    return r ? toSession(r) : undefined;
+    return r ? sessionFromRow(r) : undefined;
   }
   async insertSession(s: SessionRecord) {
-    await this.guard('session', () => this.db.insertInto('sessions').values(fromSession(s)).execute());
+    await this.guard('session', () => this.db.insertInto('sessions').values(sessionToRow(s)).execute());
   }
   async listOpenSessionsOfSubject(subjectId: string) {
     const rows = await this.db
@@ -265,7 +266,7 @@ export class SqlRepo implements StoreTx {
       .where('ended_at_ms', 'is', null)
       .orderBy('created_at_ms')
       .execute();
-    return rows.map(toSession);
+    return rows.map(sessionFromRow);
   }
   private sessionFilter(q: Omit<SessionQuery, 'limit' | 'offset'>) {
     let s = this.db.selectFrom('sessions');
@@ -292,7 +293,7 @@ export class SqlRepo implements StoreTx {
     let s = this.db.selectFrom('sessions').select(SCAN_COLUMNS);
     if (q.afterId !== null) s = s.where('id', '>', q.afterId);
     const rows = await s.orderBy('id').limit(q.limit).execute();
-    return rows.map(toScanRow);
+    return rows.map(scanRowFromRow);
   }
   async scanOpenSessionsInWindow(q: OpenSessionWindow): Promise<SessionScanRow[]> {
     const col = q.by === 'createdAtMs' ? 'created_at_ms' : 'last_active_at_ms';
@@ -310,11 +311,11 @@ export class SqlRepo implements StoreTx {
     // (time, id) > cursor, written so the time index's range starts at the cursor.
     if (c) s = s.where(col, '>=', c.atMs).where((eb) => eb.or([eb(col, '>', c.atMs), eb('id', '>', c.id)]));
     const rows = await s.orderBy(col).orderBy('id').limit(q.limit).execute();
-    return rows.map(toScanRow);
+    return rows.map(scanRowFromRow);
   }
   async listSessions(q: SessionQuery) {
     const rows = await this.sessionFilter(q).selectAll().orderBy('created_at_ms', 'desc').orderBy('id', 'desc').limit(q.limit).offset(q.offset).execute();
-    return rows.map(toSession);
+    return rows.map(sessionFromRow);
   }
   async countSessions(q: Omit<SessionQuery, 'limit' | 'offset'>) {
     const r = await this.sessionFilter(q)
@@ -434,7 +435,7 @@ export class SqlRepo implements StoreTx {
       .orderBy('sequence', 'desc')
       .limit(1)
       .executeTakeFirst();
-    return r ? toEvent(r) : undefined;
+    return r ? eventFromRow(r) : undefined;
   }
   async listEvents(q: EventQuery) {
     let s = this.db.selectFrom('events').selectAll();
@@ -446,15 +447,14 @@ export class SqlRepo implements StoreTx {
     if (q.sinceMs !== undefined) s = s.where('at_ms', '>=', q.sinceMs);
     if (q.untilMs !== undefined) s = s.where('at_ms', '<', q.untilMs);
     if (q.afterId !== undefined) s = s.where('id', '>', q.afterId);
-    return (await s.orderBy('id').limit(q.limit).execute()).map(toEvent);
+    return (await s.orderBy('id').limit(q.limit).execute()).map(eventFromRow);
   }
 }
 
-export const loginKey = (loginName: string) => loginName.normalize('NFC').toLowerCase();
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
 
-function toOrg(r: Selectable<Database['organizations']>): Organization {
+function organizationFromRow(r: Selectable<Database['organizations']>): Organization {
   return {
     id: r.id,
     name: r.name,
@@ -462,7 +462,7 @@ function toOrg(r: Selectable<Database['organizations']>): Organization {
     policyOverride: r.policy_override ? (JSON.parse(r.policy_override) as PolicyPatch) : null,
   };
 }
-function toUser(r: Selectable<UsersTable>): User {
+function userFromRow(r: Selectable<UsersTable>): User {
   return {
     id: r.id,
     organizationId: r.organization_id,
@@ -481,7 +481,7 @@ function toUser(r: Selectable<UsersTable>): User {
 function expiredLock(expiredLockAtOrBeforeMs: number | null) {
   return expiredLockAtOrBeforeMs === null ? sql<boolean>`false` : sql<boolean>`(locked_at_ms is not null and locked_at_ms <= ${expiredLockAtOrBeforeMs})`;
 }
-function toCredential(r: Selectable<CredentialsTable>): Credential {
+function credentialFromRow(r: Selectable<CredentialsTable>): Credential {
   return {
     id: r.id,
     clientId: r.client_id,
@@ -495,7 +495,7 @@ function toCredential(r: Selectable<CredentialsTable>): Credential {
 }
 const numOrNull = (v: number | string | null) => (v === null ? null : Number(v));
 /** Maps a sessions row to the core's record (exported for adapters' hand-prepared hot path). */
-export function toSession(r: Selectable<SessionsTable>): SessionRecord {
+export function sessionFromRow(r: Selectable<SessionsTable>): SessionRecord {
   return {
     id: r.id,
     tokenHash: r.token_hash,
@@ -529,7 +529,7 @@ const SCAN_COLUMNS = [
   'end_reason',
   'last_ip',
 ] as const;
-function toScanRow(r: Pick<Selectable<SessionsTable>, (typeof SCAN_COLUMNS)[number]>): SessionScanRow {
+function scanRowFromRow(r: Pick<Selectable<SessionsTable>, (typeof SCAN_COLUMNS)[number]>): SessionScanRow {
   return {
     id: r.id,
     subjectType: r.subject_type as SessionScanRow['subjectType'],
@@ -548,7 +548,7 @@ function eachOwnTime(ids: readonly string[], atMs: ReadonlyMap<string, number>) 
   const whens = ids.map((id) => sql`when ${id} then cast(${atMs.get(id) ?? null} as bigint)`);
   return sql<number>`case id ${sql.join(whens, sql` `)} end`;
 }
-function fromSession(s: SessionRecord): SessionsTable {
+function sessionToRow(s: SessionRecord): SessionsTable {
   return {
     id: s.id,
     token_hash: s.tokenHash,
@@ -570,7 +570,7 @@ function fromSession(s: SessionRecord): SessionsTable {
     metadata: JSON.stringify(s.metadata),
   };
 }
-function toEvent(r: Selectable<EventsTable>): EventRecord {
+function eventFromRow(r: Selectable<EventsTable>): EventRecord {
   return {
     id: Number(r.id),
     aggregateType: r.aggregate_type as EventRecord['aggregateType'],

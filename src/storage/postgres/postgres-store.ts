@@ -10,7 +10,7 @@ import type { RedisSessionTier } from '../redis-session-tier.js';
 import type { Database as Schema, SessionsTable } from '../schema.js';
 import { SessionCache } from '../session-cache.js';
 import { trackSessionChanges } from '../session-change-tracking.js';
-import { type SqlFlavor, SqlRepo, toSession } from '../sql-repo.js';
+import { type SqlFlavor, SqlRepo, sessionFromRow } from '../sql-repo.js';
 import { storageUnavailable } from '../unavailable.js';
 
 export interface PostgresOptions {
@@ -538,7 +538,7 @@ export class PostgresStore extends SqlRepo implements Store {
       const r = await sql<SessionsTable>`SELECT * FROM sessions WHERE token_hash = ${tokenHash}`.execute(this.kysely);
       const row = r.rows[0];
       if (!row) return undefined;
-      s = toSession(row);
+      s = sessionFromRow(row);
       if (shared && this.shared) {
         const remaining = this.remainingLifetimeMs?.(s) ?? (s.expiresAtMs === null ? Number.POSITIVE_INFINITY : s.expiresAtMs - Date.now());
         s = await this.shared.fill(shared.missed, s, remaining);

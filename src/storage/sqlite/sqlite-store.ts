@@ -10,7 +10,7 @@ import { migrate } from '../migrations.js';
 import type { Database as Schema, SessionsTable } from '../schema.js';
 import { SessionCache } from '../session-cache.js';
 import { trackSessionChanges } from '../session-change-tracking.js';
-import { type SqlFlavor, SqlRepo, toSession } from '../sql-repo.js';
+import { type SqlFlavor, SqlRepo, sessionFromRow } from '../sql-repo.js';
 import { storageUnavailable } from '../unavailable.js';
 import { ACTIVITY_CHUNK, ACTIVITY_WRITER_KEY_PREFIX, SELECT_WRITERS_SQL, UPDATE_ACTIVITY_SQL } from './activity-sql.js';
 import { WorkerActivityWriter } from './activity-writer.js';
@@ -214,7 +214,7 @@ export class SqliteStore extends SqlRepo implements Store {
       throw flavor.isUnavailable(e) ? storageUnavailable(e) : e;
     }
     if (!row) return undefined;
-    const s = toSession(row);
+    const s = sessionFromRow(row);
     this.cache.set(s);
     return this.withPendingActivity(s);
   }
