@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { CACHE_EPOCH_KEY } from '../src/storage/postgres/cache-epoch.js';
+import { RedisSessionTier } from '../src/storage/redis-session-tier.js';
 
 /**
  * PostgreSQL for tests. `SESSIOND_TEST_DATABASE_URL` names a server and a database the test
@@ -83,3 +85,34 @@ async function admin(statement: string): Promise<void> {
 }
 
 const redact = (url: string) => url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+
+/** The shared session cache's epoch as stored in PostgreSQL (0 before it first moves); see src/storage/postgres/cache-epoch.ts. */
+export async function storedCacheEpoch(databaseUrl: string): Promise<number> {
+  const c = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5000 });
+  await c.connect();
+  try {
+    const r = await c.query<{ value: string }>('SELECT value FROM settings WHERE key = $1', [CACHE_EPOCH_KEY]);
+    return Number(r.rows[0]?.value ?? 0);
+  } finally {
+    await c.end();
+  }
+}
+
+/** The Redis key of a session record in the shared tier (see RedisSessionTier): present once a node filled it under that epoch. */
+export const sharedRecordKey = (prefix: string, epoch: number, tokenHash: string) => `${prefix}session:${epoch}:${tokenHash}`;
+
+/**
+ * A shared session tier of the test's own, on the nodes' Redis, prefix and database (so the same
+ * keys and epoch as theirs), to drive a lookup and a fill step by step. Closed by the caller.
+ */
+export async function openSharedTier(o: { redisUrl: string; prefix: string; databaseUrl: string }): Promise<RedisSessionTier> {
+  const tier = new RedisSessionTier({
+    url: o.redisUrl,
+    prefix: o.prefix,
+    commandTimeoutMs: 1000,
+    readEpoch: () => storedCacheEpoch(o.databaseUrl),
+    onEpochChange: () => {},
+  });
+  await tier.start();
+  return tier;
+}

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { describePostgres } from '../src/storage/postgres/postgres-store.js';
+import { describePostgres } from '../src/storage/postgres/describe.js';
 import { BOOTSTRAP, freshStorage, type TestStorage } from './helpers.js';
 import { exited, freePort, json, startServer } from './process-helpers.js';
 

@@ -10,7 +10,15 @@ import type { SessionRecord } from '../src/core/ports.js';
 import { PostgresStore } from '../src/storage/postgres/postgres-store.js';
 import { FILL_WINDOW_MS } from '../src/storage/redis-session-tier.js';
 import { startTestApp, type TestApp } from './helpers.js';
-import { createTestDatabase, postgresBackendUnavailableReason, TEST_REDIS_URL, type TestDatabase } from './pg-helpers.js';
+import {
+  createTestDatabase,
+  openSharedTier,
+  postgresBackendUnavailableReason,
+  sharedRecordKey,
+  storedCacheEpoch,
+  TEST_REDIS_URL,
+  type TestDatabase,
+} from './pg-helpers.js';
 import { noHasher, sessionRecord, within } from './records.js';
 import { TcpProxy } from './tcp-proxy.js';
 
@@ -166,8 +174,9 @@ describe.skipIf(unavailable !== null)('PostgreSQL + Redis: the shared session ca
     await fresh();
     const a = await node();
     const b = await node({ memoryEntries: 0 });
-    const tier = b.sharedCache;
-    if (!tier) throw new Error('no shared cache');
+    // B's steps, one at a time: a tier on B's Redis, prefix and epoch (the same keys).
+    const tier = await openSharedTier({ redisUrl: TEST_REDIS_URL, prefix, databaseUrl: (db as TestDatabase).url });
+    cleanups.push(async () => tier.close());
     const s = session();
     await a.insertSession(s);
     // B misses in Redis and reads the (still active) row; A's revocation commits before B fills.
@@ -309,7 +318,7 @@ describe.skipIf(unavailable !== null)('PostgreSQL + Redis: the shared session ca
     const s = session();
     await a.insertSession(s);
     await a.findSessionByTokenHash(s.tokenHash); // fills Redis
-    const epoch = a.sharedCache?.currentEpoch;
+    const epoch = await storedCacheEpoch((db as TestDatabase).url);
     const reads = a.cacheStats().storageReads;
     expect((await a.findSessionByTokenHash(s.tokenHash))?.endedAtMs).toBeNull();
     expect(a.cacheStats().storageReads).toBe(reads); // answered from Redis
@@ -320,9 +329,12 @@ describe.skipIf(unavailable !== null)('PostgreSQL + Redis: the shared session ca
     await b.endSessions([s.id], 'revoked', endedAt); // B cannot remove the Redis copy, nor publish
     const ms = await within(1000, async () => (await a.findSessionByTokenHash(s.tokenHash))?.endedAtMs === endedAt);
     expect(ms).toBeLessThan(600); // the epoch poll (100 ms here), not the copy's TTL (minutes)
-    expect(a.sharedCache?.currentEpoch).toBe((epoch ?? 0) + 1);
+    // A moved to the next epoch: its read after the change filled Redis under it.
+    expect(await storedCacheEpoch((db as TestDatabase).url)).toBe(epoch + 1);
+    const redis = await inspector();
+    expect(await redis.get(sharedRecordKey(prefix, epoch + 1, s.tokenHash))).toContain(`"endedAtMs":${endedAt}`);
     // The old copy is still in Redis, still "active": only the epoch keeps it from being used.
-    const old = await (await inspector()).get(`${prefix}session:${epoch}:${s.tokenHash}`);
+    const old = await redis.get(sharedRecordKey(prefix, epoch, s.tokenHash));
     expect(old).toContain('"endedAtMs":null');
   });
 
@@ -476,7 +488,7 @@ describe.skipIf(unavailable !== null)('PostgreSQL + Redis: the per-node memory t
     await a.insertSession(s);
     await a.findSessionByTokenHash(s.tokenHash);
     expect(a.findCachedSessionByTokenHash(s.tokenHash)?.id).toBe(s.id);
-    const epoch = a.sharedCache?.currentEpoch ?? 0;
+    const epoch = await storedCacheEpoch((db as TestDatabase).url);
     // What such a writer commits: the change and the epoch's move, in one transaction, and no message.
     const endedAt = Date.now();
     await sqlClient.query('BEGIN');
@@ -486,9 +498,10 @@ describe.skipIf(unavailable !== null)('PostgreSQL + Redis: the per-node memory t
     await sqlClient.query('COMMIT');
     const ms = await within(1000, () => a.cacheStats().entries === 0);
     expect(ms).toBeLessThan(600);
-    expect(a.sharedCache?.currentEpoch).toBe(epoch + 1);
     expect(a.findCachedSessionByTokenHash(s.tokenHash)).toBeUndefined();
     expect(await a.findSessionByTokenHash(s.tokenHash)).toMatchObject({ endedAtMs: endedAt, endReason: 'revoked' });
+    // A is on the moved epoch: that read filled Redis under it.
+    expect(await (await inspector()).get(sharedRecordKey(prefix, epoch + 1, s.tokenHash))).toContain(`"endedAtMs":${endedAt}`);
   });
 
   it('a row read while a change is under way never enters any node’s memory, even if its message never comes', async () => {

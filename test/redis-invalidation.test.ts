@@ -7,8 +7,9 @@ import { FakeClock } from '../src/core/clock.js';
 import { createCore } from '../src/core/index.js';
 import { PostgresStore } from '../src/storage/postgres/postgres-store.js';
 import { startTestApp } from './helpers.js';
-import { createTestDatabase, postgresUnavailableReason, type TestDatabase } from './pg-helpers.js';
+import { createTestDatabase, postgresUnavailableReason, sharedRecordKey, storedCacheEpoch, type TestDatabase } from './pg-helpers.js';
 import { noHasher, sessionRecord, within } from './records.js';
+import { TcpProxy } from './tcp-proxy.js';
 
 // PostgreSQL + Redis with several nodes: each node's session cache is invalidated by the other
 // nodes' changes over Redis pub/sub, policy changes reach every node over it, and a node whose
@@ -49,6 +50,15 @@ const session = sessionRecord;
 
 let db: TestDatabase | null = null;
 const opened: PostgresStore[] = [];
+/** Redis clients and proxies of the tests themselves. */
+const closers: (() => unknown)[] = [];
+
+/** A Redis client of the test itself (to listen to or look at what the nodes did). */
+function testRedis(): Redis {
+  const r = new Redis(REDIS_URL, { maxRetriesPerRequest: 0 });
+  closers.push(() => r.disconnect());
+  return r;
+}
 
 /**
  * Opens a node on this test's database, with Redis at `redisUrl` under `prefix`. The cache TTL is a
@@ -76,6 +86,7 @@ async function fresh(): Promise<string> {
 
 afterEach(async () => {
   for (const s of opened.splice(0)) await s.close();
+  for (const c of closers.splice(0)) await c();
   await db?.drop();
   db = null;
 });
@@ -85,7 +96,11 @@ describe.skipIf(unavailable !== null)('PostgreSQL + Redis: cross-node invalidati
     const prefix = await fresh();
     const [a, b] = [await node(prefix), await node(prefix)];
     expect(a.health()).toEqual({ redis: 'ok' });
-    expect(b.redisBus?.channel).toBe(`${prefix}invalidate`);
+    // The messages go out on the prefix's channel: a listener of the test's own hears B's.
+    const heard: string[] = [];
+    const listener = testRedis();
+    listener.on('message', (_channel: string, m: string) => heard.push(m));
+    await listener.subscribe(`${prefix}invalidate`);
     const s = session();
     await a.insertSession(s);
     expect((await a.findSessionByTokenHash(s.tokenHash))?.endedAtMs).toBeNull();
@@ -97,6 +112,7 @@ describe.skipIf(unavailable !== null)('PostgreSQL + Redis: cross-node invalidati
     expect(await b.endSessions([s.id], 'revoked', endedAt)).toEqual([s.id]);
     const ms = await within(1000, async () => (await a.findSessionByTokenHash(s.tokenHash))?.endedAtMs === endedAt);
     expect(ms).toBeLessThan(1000);
+    await within(1000, () => heard.some((m) => m.includes(s.id)));
     const after = await a.findSessionByTokenHash(s.tokenHash);
     expect(after).toMatchObject({ endedAtMs: endedAt, endReason: 'revoked' });
     expect(a.findCachedSessionByTokenHash(s.tokenHash)?.endReason).toBe('revoked');
@@ -158,18 +174,23 @@ describe.skipIf(unavailable !== null)('PostgreSQL + Redis: cross-node invalidati
     await b.insertSession(s);
     await b.findSessionByTokenHash(s.tokenHash);
     expect(b.findCachedSessionByTokenHash(s.tokenHash)?.id).toBe(s.id);
-    const epoch = b.sharedCache?.currentEpoch ?? 0;
+    const epoch = await storedCacheEpoch((db as TestDatabase).url);
     const endedAt = Date.now();
     await a.endSessions([s.id], 'revoked', endedAt); // its message is lost; the epoch moves with the change
     // The epoch poll (500 ms) clears B's memory.
     const ms = await within(1000, async () => (await b.findSessionByTokenHash(s.tokenHash))?.endedAtMs === endedAt);
     expect(ms).toBeLessThan(1000);
-    expect(b.sharedCache?.currentEpoch).toBe(epoch + 1);
+    // B is on the moved epoch: its read after the change filled Redis under it.
+    expect(await storedCacheEpoch((db as TestDatabase).url)).toBe(epoch + 1);
+    expect(await testRedis().get(sharedRecordKey(prefix, epoch + 1, s.tokenHash))).toContain(`"endedAtMs":${endedAt}`);
   });
 
   it('a node whose Redis connection drops stops trusting its cache, and clears it when it reconnects', async () => {
     const prefix = await fresh();
-    const [a, b] = [await node(prefix), await node(prefix)];
+    // A reaches Redis through a proxy (test/tcp-proxy.ts), so its connections can be cut.
+    const p = await TcpProxy.start(REDIS_URL, 6379);
+    closers.push(() => p.close());
+    const [a, b] = [await node(prefix, p.urlFor(REDIS_URL)), await node(prefix)];
     const s1 = session();
     const s2 = session();
     for (const s of [s1, s2]) {
@@ -177,7 +198,7 @@ describe.skipIf(unavailable !== null)('PostgreSQL + Redis: cross-node invalidati
       await a.findSessionByTokenHash(s.tokenHash);
       expect(a.findCachedSessionByTokenHash(s.tokenHash)?.id).toBe(s.id);
     }
-    a.redisBus?.disconnectSubscriber();
+    p.drop();
     await within(1000, () => a.health().redis === 'down');
     expect(a.findCachedSessionByTokenHash(s1.tokenHash)).toBeUndefined();
     // B's messages are lost for A now.
@@ -186,7 +207,7 @@ describe.skipIf(unavailable !== null)('PostgreSQL + Redis: cross-node invalidati
     expect(await a.findSessionByTokenHash(s1.tokenHash)).toMatchObject({ endedAtMs: endedAt });
     await a.transaction(async () => {}); // unrelated work goes on
     // Back up: whatever A cached before is gone (it may have missed messages), answers stay right.
-    a.redisBus?.reconnectSubscriber();
+    p.restore();
     await within(2000, () => a.health().redis === 'ok');
     expect(a.cacheStats().entries).toBe(0);
     expect(await a.findSessionByTokenHash(s1.tokenHash)).toMatchObject({ endedAtMs: endedAt, endReason: 'revoked' });

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +13,8 @@ import { DomainError } from '../src/core/errors.js';
 import { createCore } from '../src/core/index.js';
 import type { OpenSessionWindow, PasswordHasher, SessionRecord, Store, User } from '../src/core/ports.js';
 import { openStore } from '../src/storage/index.js';
-import { describePostgres, PostgresStore } from '../src/storage/postgres/postgres-store.js';
+import { describePostgres } from '../src/storage/postgres/describe.js';
+import { PostgresStore } from '../src/storage/postgres/postgres-store.js';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
 import { createTestDatabase, postgresUnavailableReason, redisUnavailableReason, TEST_REDIS_URL, type TestDatabase } from './pg-helpers.js';
 import { TcpProxy } from './tcp-proxy.js';
@@ -695,14 +697,18 @@ describe.skipIf(pgUnavailable !== null)('PostgreSQL with several nodes', () => {
 describe('SQLite activity worker faults', () => {
   it('a worker thread that dies mid-batch is replaced: the batch stays pending (still overlaid), lands on the next flush, and the store keeps serving', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sessiond-worker-'));
+    // The store's worker threads, as the process sees them start.
+    const threads: Worker[] = [];
+    const onWorker = (w: Worker) => threads.push(w);
+    process.on('worker', onWorker);
     const store = await SqliteStore.open({ dataDir: dir, activityFlushMs: 60_000, synchronous: 'NORMAL' });
     try {
       const s = session();
       await store.insertSession(s);
       store.recordActivity(s.id, s.createdAtMs + 1000, '198.51.100.1');
       await store.flush(); // starts the worker
-      const first = store.activityThread;
-      expect(first).not.toBeNull();
+      expect(threads).toHaveLength(1);
+      const first = threads[0];
 
       store.recordActivity(s.id, s.createdAtMs + 2000, '198.51.100.2');
       const flushing = store.flush();
@@ -711,8 +717,8 @@ describe('SQLite activity worker faults', () => {
       expect(store.withPendingActivity(s)).toMatchObject({ lastActiveAtMs: s.createdAtMs + 2000, lastIp: '198.51.100.2' });
 
       await store.flush(); // a new worker
-      expect(store.activityThread).not.toBeNull();
-      expect(store.activityThread).not.toBe(first);
+      expect(threads).toHaveLength(2);
+      expect(threads[1]).not.toBe(first);
       const stored = new Database(join(dir, 'sessiond.db'), { readonly: true });
       try {
         expect(stored.prepare('SELECT last_active_at_ms AS t, last_ip AS ip FROM sessions WHERE id = ?').get(s.id)).toEqual({
@@ -726,6 +732,7 @@ describe('SQLite activity worker faults', () => {
       await store.insertSession(other);
       expect((await store.getSession(other.id))?.id).toBe(other.id);
     } finally {
+      process.off('worker', onWorker);
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     }

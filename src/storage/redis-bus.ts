@@ -240,16 +240,6 @@ export class RedisBus {
     return this.lastError instanceof Error ? this.lastError.message : this.lastError === null ? null : String(this.lastError);
   }
 
-  /** For tests: drop the subscriber's connection as a network failure would (no automatic reconnection). */
-  disconnectSubscriber(): void {
-    this.sub.disconnect(false);
-  }
-
-  /** For tests: connect the subscriber again after disconnectSubscriber. */
-  reconnectSubscriber(): void {
-    if (!this.closed) this.sub.connect().catch(() => {});
-  }
-
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.heartbeatTimer);

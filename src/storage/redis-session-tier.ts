@@ -282,11 +282,6 @@ export class RedisSessionTier {
     }
   }
 
-  /** For tests: the current epoch. */
-  get currentEpoch(): number {
-    return this.epoch;
-  }
-
   close(): void {
     this.closed = true;
     if (this.epochTimer) clearInterval(this.epochTimer);

@@ -57,11 +57,6 @@ export class WorkerActivityWriter {
     return this.send({ type: 'write', id: this.nextId++, batch: columns }, [columns.atMs.buffer as ArrayBuffer]);
   }
 
-  /** For tests: the worker thread, while one runs. */
-  get thread(): Worker | null {
-    return this.worker;
-  }
-
   /** Called around a main-thread write transaction. */
   enterWriter(): void {
     Atomics.add(this.writersWaiting, 0, 1);

@@ -6,6 +6,7 @@ import { CompiledQuery, type DatabaseConnection, Kysely, SqliteDialect, type Sql
 import type { EventRecord, NewEvent, SessionRecord, SessionUse, Store, StoreTx } from '../../core/ports.js';
 import { type Activity, ActivityBuffer } from '../activity-buffer.js';
 import type { BackgroundErrorSink } from '../background.js';
+import { CacheCoherence } from '../cache-coherence.js';
 import { migrate } from '../migrations.js';
 import type { Database as Schema, SessionsTable } from '../schema.js';
 import { SessionCache } from '../session-cache.js';
@@ -100,7 +101,7 @@ export class SqliteStore extends SqlRepo implements Store {
   private readonly writersSeen = new Map<string, string>();
   private readonly byTokenHash: Database.Statement<[string], SessionsTable>;
   private readonly dataVersion: Database.Statement<[], number>;
-  private readonly cache: SessionCache;
+  private readonly cache: CacheCoherence;
   private lastVersion = 0;
   private lastCheckMs = 0;
   private readonly externalListeners: (() => void)[] = [];
@@ -126,7 +127,7 @@ export class SqliteStore extends SqlRepo implements Store {
     // The worker checkpoints the WAL after its batches; this connection checkpointing on commit
     // would put that disk work back on the event loop. A high bound remains as a safety net.
     if (this.worker) sqlite.pragma('wal_autocheckpoint = 10000');
-    this.cache = new SessionCache(o.sessionCacheEntries ?? 100_000);
+    this.cache = new CacheCoherence(new SessionCache(o.sessionCacheEntries ?? 100_000));
     this.synchronous = o.synchronous ?? 'FULL';
     const update = sqlite.prepare(UPDATE_ACTIVITY_SQL);
     this.writeActivityTx = sqlite.transaction((batch: Activity[]) => {
@@ -176,7 +177,7 @@ export class SqliteStore extends SqlRepo implements Store {
     } finally {
       this.worker?.leaveWriter();
       // Committed or rolled back, the cache must not keep what the transaction touched.
-      for (const id of changed) this.cache.forget(id);
+      this.cache.forget([...changed]);
     }
   }
 
@@ -199,7 +200,7 @@ export class SqliteStore extends SqlRepo implements Store {
 
   findCachedSessionByTokenHash(tokenHash: string): SessionRecord | undefined {
     this.noticeExternalWrites();
-    const hit = this.cache.get(tokenHash);
+    const hit = this.cache.find(tokenHash);
     return hit ? this.withPendingActivity(hit) : undefined;
   }
 
@@ -207,6 +208,7 @@ export class SqliteStore extends SqlRepo implements Store {
     const hit = this.findCachedSessionByTokenHash(tokenHash);
     if (hit) return hit;
     this.cache.countMiss();
+    const mark = this.cache.readStarted();
     let row: SessionsTable | undefined;
     try {
       row = this.byTokenHash.get(tokenHash);
@@ -215,7 +217,7 @@ export class SqliteStore extends SqlRepo implements Store {
     }
     if (!row) return undefined;
     const s = sessionFromRow(row);
-    this.cache.set(s);
+    this.cache.offer(s, mark);
     return this.withPendingActivity(s);
   }
 
@@ -223,7 +225,7 @@ export class SqliteStore extends SqlRepo implements Store {
     try {
       return await super.endSessions(ids, reason, atMs);
     } finally {
-      for (const id of ids) this.cache.forget(id);
+      this.cache.forget(ids);
     }
   }
 
@@ -231,17 +233,12 @@ export class SqliteStore extends SqlRepo implements Store {
     try {
       return await super.updateSession(id, c);
     } finally {
-      this.cache.forget(id);
+      this.cache.forget([id]);
     }
   }
 
   cacheStats() {
-    return { entries: this.cache.size, hits: this.cache.hits, misses: this.cache.misses };
-  }
-
-  /** For tests: the activity worker thread, while one runs (a file database, after the first flush). */
-  get activityThread() {
-    return this.worker?.thread ?? null;
+    return this.cache.stats();
   }
 
   /** Called when another process changed the database file (its caches may be stale). */
@@ -342,7 +339,7 @@ export class SqliteStore extends SqlRepo implements Store {
     if (o.idleSinceBeforeMs !== null) await take('last_active_at_ms', o.idleSinceBeforeMs);
     if (ids.size === 0) return 0;
     const list = [...ids];
-    for (const id of list) this.cache.forget(id);
+    this.cache.forget(list);
     let deleted = 0;
     for (let i = 0; i < list.length; i += 500) {
       const r = await this.kysely
@@ -377,17 +374,12 @@ class ChangeTrackingRepo extends trackSessionChanges(SqlRepo) {
     db: ConstructorParameters<typeof SqlRepo>[0],
     f: SqlFlavor,
     changed: Set<string>,
-    cache: SessionCache,
+    cache: CacheCoherence,
     private readonly onEvent: (id: number) => void,
   ) {
     super(db, f);
     // Forget before the write too: a read on this connection between the write and the commit sees the change.
-    this.changeSink = (ids) => {
-      for (const id of ids) {
-        changed.add(id);
-        cache.forget(id);
-      }
-    };
+    this.changeSink = cache.changeSink(changed, false);
   }
 
   override async appendEvent(e: NewEvent): Promise<EventRecord> {
