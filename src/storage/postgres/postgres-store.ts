@@ -103,6 +103,7 @@ export class PostgresStore extends SqlRepo implements Store {
         return fn(repo);
       });
     } finally {
+      // Committed, rolled back or unknown: the caches forget what it changed (see trackTransaction).
       await changes?.settle();
       if (policy.changed) this.shared?.publishPolicies();
     }
