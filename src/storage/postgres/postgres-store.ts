@@ -74,14 +74,20 @@ export class PostgresStore extends SqlRepo implements Store {
     let shared: SharedSessionCache | null = null;
     if (o.redis) {
       const { SharedSessionCache } = await import('./shared-cache.js');
-      shared = await SharedSessionCache.connect(kysely, {
-        redis: o.redis,
-        ...(o.sessionCacheEntries !== undefined ? { sessionCacheEntries: o.sessionCacheEntries } : {}),
-        ...(o.sessionCacheTtlMs !== undefined ? { sessionCacheTtlMs: o.sessionCacheTtlMs } : {}),
-        ...(o.cacheEpochPollMs !== undefined ? { cacheEpochPollMs: o.cacheEpochPollMs } : {}),
-        onError,
-        onPolicyChange: () => policies.notify(),
-      });
+      try {
+        shared = await SharedSessionCache.connect(kysely, {
+          redis: o.redis,
+          ...(o.sessionCacheEntries !== undefined ? { sessionCacheEntries: o.sessionCacheEntries } : {}),
+          ...(o.sessionCacheTtlMs !== undefined ? { sessionCacheTtlMs: o.sessionCacheTtlMs } : {}),
+          ...(o.cacheEpochPollMs !== undefined ? { cacheEpochPollMs: o.cacheEpochPollMs } : {}),
+          onError,
+          onPolicyChange: () => policies.notify(),
+        });
+      } catch (e) {
+        // A node that cannot reach Redis does not start; its pool must not keep it alive.
+        await kysely.destroy();
+        throw e;
+      }
     }
     const store = new PostgresStore(kysely, o, policies, shared);
     store.activity.start();
