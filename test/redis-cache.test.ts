@@ -11,6 +11,7 @@ import { PostgresStore } from '../src/storage/postgres/postgres-store.js';
 import { FILL_WINDOW_MS } from '../src/storage/redis-session-tier.js';
 import { startTestApp, type TestApp } from './helpers.js';
 import { createTestDatabase, postgresBackendUnavailableReason, TEST_REDIS_URL, type TestDatabase } from './pg-helpers.js';
+import { postgresRequired } from './postgres-required.js';
 import { noHasher, sessionRecord, within } from './records.js';
 import { TcpProxy } from './tcp-proxy.js';
 
@@ -24,14 +25,7 @@ import { TcpProxy } from './tcp-proxy.js';
 // a change seen sooner. Without PostgreSQL or Redis the file is skipped with the reason; CI=true fails.
 
 const unavailable = await postgresBackendUnavailableReason();
-const inCi = process.env.CI === 'true';
-if (unavailable && !inCi) console.warn(`[redis-cache] SKIPPING every test: ${unavailable}`);
-
-describe('PostgreSQL and Redis for the shared-cache tests', () => {
-  it.runIf(inCi)('are reachable under CI=true (CI must not skip these tests)', () => {
-    expect(unavailable).toBeNull();
-  });
-});
+postgresRequired('redis-cache', 'shared-cache tests', unavailable);
 
 /** A port nothing listens on: a Redis that is down. */
 const DEAD_REDIS_URL = 'redis://127.0.0.1:1';

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemContext } from '../src/core/auth.js';
 import { FakeClock } from '../src/core/clock.js';
 import { createCore } from '../src/core/index.js';
 import { PostgresStore } from '../src/storage/postgres/postgres-store.js';
 import { startTestApp } from './helpers.js';
-import { createTestDatabase, postgresUnavailableReason, type TestDatabase } from './pg-helpers.js';
+import { createTestDatabase, postgresUnavailableReason, redisUnavailableReason, TEST_REDIS_URL, type TestDatabase } from './pg-helpers.js';
+import { postgresRequired } from './postgres-required.js';
 import { noHasher, sessionRecord, within } from './records.js';
 
 // PostgreSQL + Redis with several nodes: each node's session cache is invalidated by the other
@@ -17,33 +17,11 @@ import { noHasher, sessionRecord, within } from './records.js';
 // pushed to a minute so that only Redis can explain what arrives within a second.
 // Without a reachable PostgreSQL or Redis the file is skipped with the reason; under CI=true it fails.
 
-const REDIS_URL = process.env.SESSIOND_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** A port nothing listens on: a Redis that is down. */
 const DEAD_REDIS_URL = 'redis://127.0.0.1:1';
 
-async function redisUnavailableReason(): Promise<string | null> {
-  const r = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  r.on('error', () => {});
-  try {
-    await r.connect();
-    await r.ping();
-    return null;
-  } catch (e) {
-    return `Redis at ${REDIS_URL} is unreachable (${e instanceof Error ? e.message : String(e)})`;
-  } finally {
-    r.disconnect();
-  }
-}
-
 const unavailable = (await postgresUnavailableReason()) ?? (await redisUnavailableReason());
-const inCi = process.env.CI === 'true';
-if (unavailable && !inCi) console.warn(`[redis-invalidation] SKIPPING every test: ${unavailable}`);
-
-describe('PostgreSQL and Redis for the invalidation tests', () => {
-  it.runIf(inCi)('are reachable under CI=true (CI must not skip these tests)', () => {
-    expect(unavailable).toBeNull();
-  });
-});
+postgresRequired('redis-invalidation', 'invalidation tests', unavailable);
 
 const session = sessionRecord;
 
@@ -54,7 +32,7 @@ const opened: PostgresStore[] = [];
  * Opens a node on this test's database, with Redis at `redisUrl` under `prefix`. The cache TTL is a
  * minute unless given, so that only a Redis message can explain a change seen within a second.
  */
-async function node(prefix: string, redisUrl = REDIS_URL, sessionCacheTtlMs = 60_000): Promise<PostgresStore> {
+async function node(prefix: string, redisUrl = TEST_REDIS_URL, sessionCacheTtlMs = 60_000): Promise<PostgresStore> {
   if (!db) throw new Error('no database');
   const s = await PostgresStore.open({
     url: db.url,
@@ -215,7 +193,7 @@ describe.skipIf(unavailable !== null)('PostgreSQL + Redis: cross-node invalidati
   it('/readyz stays 200 and reports "redis" as ok, or down when Redis is unreachable', async () => {
     const prefix = await fresh();
     const url = db?.url as string;
-    const up = await startTestApp({ databaseUrl: url, redisUrl: REDIS_URL, redisPrefix: prefix });
+    const up = await startTestApp({ databaseUrl: url, redisUrl: TEST_REDIS_URL, redisPrefix: prefix });
     const down = await startTestApp({ databaseUrl: url, redisUrl: DEAD_REDIS_URL, redisPrefix: prefix });
     try {
       const r1 = await up.req('GET', '/readyz', undefined, { token: null });
