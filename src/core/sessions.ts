@@ -331,9 +331,7 @@ export class SessionService {
   /** "Log out my other devices": ends every other session of the token's subject. Returns how many. */
   async revokeOthers(token: string): Promise<number> {
     const info = await this.introspect(token);
-    if (!('record' in info) || !info.verdict.active) {
-      throw new DomainError('unauthenticated', 'the session token is not active');
-    }
+    if (!isActiveSession(info)) throw new DomainError('unauthenticated', 'the session token is not active');
     const { record } = info;
     return this.revokeAllOfSubject(record.subjectId, `session:${record.id}`, record.id);
   }
@@ -345,7 +343,7 @@ export class SessionService {
    */
   async rotateToken(token: string, client?: ClientInfo): Promise<{ session: SessionInfo; token: string }> {
     const info = await this.introspect(token, client);
-    if (!('record' in info) || !info.verdict.active) throw new DomainError('unauthenticated', 'the session token is not active');
+    if (!isActiveSession(info)) throw new DomainError('unauthenticated', 'the session token is not active');
     const { record } = info;
     const next = this.d.ids.newSecret();
     const tokenHash = hashSecret(next);
