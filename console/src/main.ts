@@ -32,7 +32,7 @@ function signInMessage(e: ApiError): string {
 }
 
 /** Runs the console in `root`: its API client, session watch, signed-in person and current page are this call's own. */
-export function startConsole(root: HTMLElement): void {
+function startConsole(root: HTMLElement): void {
   const api = createApi({
     signedOut: (reason) => showSignIn(reason),
     used: () => watch.used(),
