@@ -18,6 +18,7 @@ const POSTGRES_ONLY_FILES = ['test/multi-node.test.ts', 'test/postgres-restart.t
 
 /** Files that start apps, processes or stores on the backend of the run (see test/helpers.ts). */
 const BOTH_BACKENDS_FILES = [
+  'test/app-isolation.test.ts',
   'test/cli.test.ts',
   'test/cli-backup.test.ts',
   'test/compat-cross-surface.test.ts',

@@ -10,12 +10,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { childProcesses, createBenchDatabase, dropRedisKeys, fmtInt, insertPostgresSessions, median, sessionInserter, sleep, startSessiond } from './lib.mjs';
+import { childProcesses, fmtInt, median, sleep, startSessiond } from './lib.mjs';
+import { seedPostgres, seedSqlite } from './seed.mjs';
 
 const n = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 200_000);
 const onPostgres = process.argv.includes('--postgres');
-const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const dataDir = mkdtempSync(join(tmpdir(), 'sessiond-console-scan-'));
 const token = randomBytes(32).toString('base64url');
 const now = Date.now();
@@ -24,35 +23,16 @@ const row = (i) => ({ id: `s${i}`, hash: randomBytes(32).toString('hex'), subjec
 const cleanup = [];
 const env = {};
 
+/** The rows in batches of 10,000. */
+function* batches() {
+  for (let from = 0; from < n; from += 10_000) yield Array.from({ length: Math.min(10_000, n - from) }, (_, k) => row(from + k));
+}
 if (onPostgres) {
-  const { default: pg } = await import('pg');
-  const database = await createBenchDatabase(PG_ADMIN_URL);
-  cleanup.push(() => database.drop());
-  const db = new pg.Client({ connectionString: database.url });
-  await db.connect();
-  await db.query('SET synchronous_commit = off');
-  for (let from = 0; from < n; from += 10_000) {
-    await insertPostgresSessions(
-      db,
-      Array.from({ length: Math.min(10_000, n - from) }, (_, k) => row(from + k)),
-    );
-  }
-  await db.query('ANALYZE sessions');
-  await db.end();
-  const prefix = `sessiond-bench-${randomBytes(4).toString('hex')}:`;
-  Object.assign(env, { SESSIOND_DATABASE_URL: database.url, SESSIOND_REDIS_URL: REDIS_URL, SESSIOND_REDIS_PREFIX: prefix });
-  cleanup.push(() => dropRedisKeys(REDIS_URL, prefix));
+  const seeded = await seedPostgres(batches());
+  cleanup.push(seeded.drop);
+  Object.assign(env, seeded.env);
 } else {
-  const { SqliteStore } = await import('../dist/storage/sqlite/sqlite-store.js');
-  await (await SqliteStore.open({ dataDir, activityFlushMs: 1000 })).close();
-  const { default: Database } = await import('better-sqlite3');
-  const db = new Database(join(dataDir, 'sessiond.db'));
-  db.pragma('synchronous = OFF');
-  const insert = sessionInserter(db);
-  db.transaction(() => {
-    for (let i = 0; i < n; i++) insert.run(row(i));
-  })();
-  db.close();
+  await seedSqlite(dataDir, batches());
 }
 
 const procs = childProcesses();

@@ -1,19 +1,18 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { intFlag, serverEnvFlags, usageError } from './flags.mjs';
 import {
   benchDir,
   childProcesses,
-  createBenchDatabase,
-  dropRedisKeys,
+  exitCleanup,
   fmtInt,
   fmtMs,
   fmtPct,
   INTROSPECT_PATH,
-  insertPostgresSessions,
   introspect,
   LOAD_CPU,
   median,
@@ -22,12 +21,12 @@ import {
   rssKiB,
   runLoad as runLoadProcess,
   SERVER_CPU,
-  sessionInserter,
   sleep,
   startSessiond as startSessiondProcess,
   TASKSET,
   writeResults,
 } from './lib.mjs';
+import { seedPostgres, seedRow, seedSqlite } from './seed.mjs';
 
 const { values: flags } = parseArgs({
   options: {
@@ -68,16 +67,7 @@ if (flags.help) {
   process.exit(0);
 }
 
-const int = (name, fallback, min = 1) => {
-  const raw = flags[name];
-  if (raw === undefined) return fallback;
-  const n = Number(raw.replaceAll('_', ''));
-  if (!Number.isInteger(n) || n < min) {
-    process.stderr.write(`--${name} must be an integer ≥ ${min}, got '${raw}'\n`);
-    process.exit(2);
-  }
-  return n;
-};
+const int = (name, fallback, min = 1) => intFlag(flags, name, fallback, min);
 const quick = flags.quick;
 const opts = {
   sessions: int('sessions', quick ? 20_000 : 100_000),
@@ -90,26 +80,9 @@ const opts = {
 opts.pool = Math.min(int('pool', 20_000), opts.sessions);
 opts.backend = flags.backend;
 opts.nodes = int('nodes', 1);
-if (opts.backend !== 'sqlite' && opts.backend !== 'postgres') {
-  process.stderr.write(`--backend must be sqlite or postgres, got '${opts.backend}'\n`);
-  process.exit(2);
-}
-if (opts.nodes > 1 && opts.backend !== 'postgres') {
-  process.stderr.write('--nodes above 1 needs --backend postgres (nodes share PostgreSQL + Redis)\n');
-  process.exit(2);
-}
-const serverEnv = Object.fromEntries(
-  (flags.env ?? []).map((kv) => {
-    const i = kv.indexOf('=');
-    if (i < 1 || !kv.startsWith('SESSIOND_')) {
-      process.stderr.write(`--env takes SESSIOND_NAME=value, got '${kv}'\n`);
-      process.exit(2);
-    }
-    return [kv.slice(0, i), kv.slice(i + 1)];
-  }),
-);
-const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+if (opts.backend !== 'sqlite' && opts.backend !== 'postgres') usageError(`--backend must be sqlite or postgres, got '${opts.backend}'`);
+if (opts.nodes > 1 && opts.backend !== 'postgres') usageError('--nodes above 1 needs --backend postgres (nodes share PostgreSQL + Redis)');
+const serverEnv = serverEnvFlags(flags.env);
 
 // ---------------------------------------------------------------------------------------
 // Child processes and clean-up
@@ -118,25 +91,10 @@ const procs = childProcesses();
 const startChild = procs.start;
 const stopChild = procs.stop;
 let tmp = null;
-let cleaned = false;
 /** Async clean-ups (the PostgreSQL database, the Redis keys), run at the end of main. */
 const finalizers = [];
-
-function cleanupSync() {
-  if (cleaned) return;
-  cleaned = true;
-  procs.killAll();
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-}
-
-process.on('exit', cleanupSync);
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.once(signal, () => {
-    process.stderr.write(`\n${signal}: stopping child processes and removing ${tmp ?? 'nothing'}\n`);
-    cleanupSync();
-    process.exit(130);
-  });
-}
+const cleanup = exitCleanup(procs, () => tmp);
+cleanup.onExitAndSignals();
 
 // ---------------------------------------------------------------------------------------
 // Helpers
@@ -169,7 +127,7 @@ function firstLine(child, what) {
 }
 
 // ---------------------------------------------------------------------------------------
-// Seeding: the store's own migrations, then rows written straight into SQLite
+// Seeding (bench/seed.mjs): the store's own migrations, then rows written straight into the database
 
 /** The rows both backends seed, in batches; `tokens` fills up with the pool's tokens as they are made. */
 function seedRows(batchSize) {
@@ -188,16 +146,9 @@ function seedRows(batchSize) {
           const o = (i - from) * 32;
           const token = random.subarray(o, o + 32).toString('base64url');
           if (i % stride === 0 && tokens.length < pool) tokens.push(token);
-          const ip = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
-          rows.push({
-            id: randomUUID(),
-            hash: createHash('sha256').update(token, 'utf8').digest('hex'),
-            subject: `bench-user-${String(i % 10_000).padStart(5, '0')}`,
-            now,
-            ip,
-          });
+          rows.push(seedRow(token, i, `bench-user-${String(i % 10_000).padStart(5, '0')}`, now));
         }
-        yield { from, to, rows };
+        yield rows;
       }
     },
   };
@@ -216,60 +167,17 @@ function seedProgress() {
 }
 
 /** PostgreSQL: a fresh database with the store's own migrations, rows inserted 10,000 per statement. */
-async function seedPostgres() {
-  const { default: pg } = await import('pg');
-  const database = await createBenchDatabase(PG_ADMIN_URL);
-  finalizers.push(() => database.drop());
-  const db = new pg.Client({ connectionString: database.url });
-  await db.connect();
-  await db.query('SET synchronous_commit = off');
-  const t0 = performance.now();
-  const report = seedProgress();
+async function seedOnPostgres() {
   const gen = seedRows(10_000);
-  for (const { to, rows } of gen.batches()) {
-    await insertPostgresSessions(db, rows);
-    report(to);
-  }
-  await db.query('ANALYZE sessions');
-  const dbBytes = Number((await db.query('SELECT pg_database_size(current_database()) AS n')).rows[0].n);
-  await db.end();
-  const seconds = (performance.now() - t0) / 1000;
-  const redisPrefix = `sessiond-bench-${randomBytes(4).toString('hex')}:`;
-  finalizers.push(() => dropRedisKeys(REDIS_URL, redisPrefix));
-  return {
-    tokens: gen.tokens,
-    seconds,
-    dbBytes,
-    where: `PostgreSQL database ${database.name}, Redis prefix ${redisPrefix}`,
-    env: { SESSIOND_DATABASE_URL: database.url, SESSIOND_REDIS_URL: REDIS_URL, SESSIOND_REDIS_PREFIX: redisPrefix },
-  };
+  const seeded = await seedPostgres(gen.batches(), seedProgress());
+  finalizers.push(seeded.drop);
+  return { tokens: gen.tokens, seconds: seeded.seconds, dbBytes: seeded.dbBytes, where: seeded.where, env: seeded.env };
 }
 
-async function seed(dataDir) {
-  const { SqliteStore } = await import('../dist/storage/sqlite/sqlite-store.js');
-  const store = await SqliteStore.open({ dataDir, activityFlushMs: 1000 });
-  await store.close();
-
-  const { default: Database } = await import('better-sqlite3');
-  const db = new Database(join(dataDir, 'sessiond.db'));
-  db.pragma('synchronous = OFF');
-  db.pragma('cache_size = -262144');
-  const insert = sessionInserter(db);
-
-  const t0 = performance.now();
-  const report = seedProgress();
+/** SQLite: the store's own migrations, then rows written straight into the file, 50,000 per transaction. */
+async function seedOnSqlite(dataDir) {
   const gen = seedRows(50_000);
-  const insertBatch = db.transaction((rows) => {
-    for (const r of rows) insert.run(r);
-  });
-  for (const { to, rows } of gen.batches()) {
-    insertBatch(rows);
-    report(to);
-  }
-  db.pragma('wal_checkpoint(TRUNCATE)');
-  db.close();
-  const seconds = (performance.now() - t0) / 1000;
-  const dbBytes = statSync(join(dataDir, 'sessiond.db')).size;
+  const { dbBytes, seconds } = await seedSqlite(dataDir, gen.batches(), seedProgress());
   return { tokens: gen.tokens, seconds, dbBytes, where: `SQLite ${join(dataDir, 'sessiond.db')}`, env: {} };
 }
 
@@ -395,7 +303,7 @@ async function main() {
   const dataDir = join(tmp, 'data');
 
   progress(`seeding ${fmtInt(opts.sessions)} sessions (${opts.backend}) …`);
-  const seeded = opts.backend === 'postgres' ? await seedPostgres() : await seed(dataDir);
+  const seeded = opts.backend === 'postgres' ? await seedOnPostgres() : await seedOnSqlite(dataDir);
   const bodiesFile = join(tmp, 'bodies.json');
   writeFileSync(bodiesFile, JSON.stringify(seeded.tokens.map((token) => JSON.stringify({ token }))));
   progress(`seeded in ${seeded.seconds.toFixed(1)} s; database ${mib(seeded.dbBytes / 1024)}; token pool ${fmtInt(seeded.tokens.length)}`);
@@ -621,7 +529,7 @@ try {
   process.stderr.write(`benchmark failed: ${e?.stack ?? e}\n`);
   process.exitCode = 1;
 } finally {
-  cleanupSync();
+  cleanup.run();
   // A failed run still drops its PostgreSQL database and Redis keys.
   for (const f of finalizers.splice(0)) await f().catch((e) => process.stderr.write(`clean-up failed: ${e.message}\n`));
 }

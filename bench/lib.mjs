@@ -1,8 +1,9 @@
 // Helpers shared by the benchmarks: bench/introspect.mjs (introspection against a baseline),
-// bench/soak.mjs (mixed load over a minute) and bench/load.mjs (the load generator they spawn).
+// bench/soak.mjs (mixed load over a minute), bench/console-scan.mjs and bench/load.mjs (the load
+// generator they spawn). Flags are in bench/flags.mjs, seeding in bench/seed.mjs.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -14,8 +15,6 @@ export const TASKSET = '/usr/bin/taskset';
 export const SERVER_CPU = '0';
 export const LOAD_CPU = '1';
 export const INTROSPECT_PATH = '/v1/sessions/introspect';
-/** Seeded rows carry a location like sessions created through the API. */
-export const SEED_UA = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export const median = (xs) => {
@@ -29,6 +28,14 @@ export function percentile(sorted, p) {
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[i];
 }
+/** p50, p90, p99, p99.9 and max of an ascending array of latencies (null each when empty). */
+export const latencySummary = (sorted) => ({
+  p50: percentile(sorted, 50),
+  p90: percentile(sorted, 90),
+  p99: percentile(sorted, 99),
+  p999: percentile(sorted, 99.9),
+  max: percentile(sorted, 100),
+});
 export const fmtInt = (n) => Math.round(n).toLocaleString('en-US');
 export const fmtMs = (n) => (n === null || n === undefined ? '-' : n.toFixed(2));
 export const fmtPct = (x) => `${Math.round(x * 100)}%`;
@@ -108,6 +115,35 @@ export function childProcesses() {
 }
 
 /**
+ * A benchmark's synchronous clean-up, run once: ends its child processes and removes its scratch
+ * directory (`dir()`, null while there is none). `onExitAndSignals()` runs it on exit and on
+ * SIGINT, SIGTERM and SIGHUP (then exits 130).
+ */
+export function exitCleanup(procs, dir) {
+  let cleaned = false;
+  const run = () => {
+    if (cleaned) return;
+    cleaned = true;
+    procs.killAll();
+    const d = dir();
+    if (d) rmSync(d, { recursive: true, force: true });
+  };
+  return {
+    run,
+    onExitAndSignals() {
+      process.on('exit', run);
+      for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+        process.once(signal, () => {
+          process.stderr.write(`\n${signal}: stopping child processes and removing ${dir() ?? 'nothing'}\n`);
+          run();
+          process.exit(130);
+        });
+      }
+    },
+  };
+}
+
+/**
  * Starts `sessiond serve` (bin/sessiond.js → dist/) on a free port with only the SESSIOND_ settings
  * given in `env` (none inherited), pinned to `cpu` (null: not pinned); resolves once /healthz answers.
  * Its JSON log lines (stdout) are kept in `logs` (the first 200).
@@ -148,32 +184,23 @@ export async function startSessiond(procs, { dataDir, bootstrapToken, env = {}, 
   return { child, pid: child.pid, url, port: Number(new URL(url).port), startupMs: performance.now() - t0, logs };
 }
 
-/** One introspection: status, answer size and parsed body. */
-export async function introspect(url, token) {
-  const r = await fetch(`${url}${INTROSPECT_PATH}`, {
+/** POSTs `body` as JSON with `headers`; the status, answer text and size, and the parsed answer (null if not JSON). */
+export async function postJson(url, path, body, headers = {}) {
+  const r = await fetch(`${url}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ token }),
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
   });
   const text = await r.text();
-  let body = null;
+  let parsed = null;
   try {
-    body = JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch {}
-  return { status: r.status, bytes: Buffer.byteLength(text), body };
+  return { status: r.status, text, bytes: Buffer.byteLength(text), body: parsed };
 }
 
-/**
- * A prepared statement inserting active sessions straight into a sessiond SQLite file (what a
- * sign-in writes, minus its event); `run(row)` takes { id, hash, subject, now, ip }.
- */
-export function sessionInserter(db) {
-  const insert = db.prepare(`INSERT INTO sessions
-    (id, token_hash, subject_type, subject_id, organization_id, role, persistent, created_at_ms, last_active_at_ms,
-     expires_at_ms, ended_at_ms, end_reason, ip, user_agent, country, city, last_ip, metadata)
-    VALUES (?, ?, 'user', ?, 'default', 'user', 0, ?, ?, NULL, NULL, NULL, ?, ?, NULL, NULL, ?, '{}')`);
-  return { run: (r) => insert.run(r.id, r.hash, r.subject, r.now, r.now, r.ip, SEED_UA, r.ip) };
-}
+/** One introspection: status, answer size and parsed body. */
+export const introspect = (url, token) => postJson(url, INTROSPECT_PATH, { token });
 
 /**
  * Runs bench/load.mjs with `config` (written to `<tmp>/load-<n>.json`), pinned to `cpu` (null: not
@@ -246,20 +273,6 @@ export async function createBenchDatabase(adminUrl) {
       await c.end();
     },
   };
-}
-
-/**
- * Inserts active sessions into a sessiond PostgreSQL database in one statement (what a sign-in
- * writes, minus its event); rows as for `sessionInserter`: { id, hash, subject, now, ip }.
- */
-export async function insertPostgresSessions(client, rows) {
-  await client.query(
-    `INSERT INTO sessions (id, token_hash, subject_type, subject_id, organization_id, role, persistent, created_at_ms, last_active_at_ms,
-       expires_at_ms, ended_at_ms, end_reason, ip, user_agent, country, city, last_ip, metadata)
-     SELECT id, h, 'user', sub, 'default', 'user', 0, t, t, NULL, NULL, NULL, ip, $5, NULL, NULL, ip, '{}'
-     FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $6::text[]) AS x(id, h, sub, t, ip)`,
-    [rows.map((r) => r.id), rows.map((r) => r.hash), rows.map((r) => r.subject), rows.map((r) => r.now), SEED_UA, rows.map((r) => r.ip)],
-  );
 }
 
 /** Deletes every key under `prefix` from the Redis at `url`. */

@@ -8,7 +8,7 @@
 //           kinds: [{ name, share, method, path, bodies: [string], expect: [status], introspection? }] }
 // Emits {"event":"measure-start"}, {"event":"measure-end"}, then {"event":"result", kinds: {…}, …}.
 import autocannon from 'autocannon';
-import { percentile } from './lib.mjs';
+import { latencySummary } from './lib.mjs';
 
 /** A sequence of kind indexes with each kind's share, spread evenly (largest remainder first). */
 export function slotSequence(shares) {
@@ -107,13 +107,7 @@ export async function runMix(config, emit) {
     byKind[k.name] = {
       responses: s.latencies.length,
       perSec: s.latencies.length / elapsedS,
-      latencyMs: {
-        p50: percentile(sorted, 50),
-        p90: percentile(sorted, 90),
-        p99: percentile(sorted, 99),
-        p999: percentile(sorted, 99.9),
-        max: percentile(sorted, 100),
-      },
+      latencyMs: latencySummary(sorted),
       statuses: s.statuses,
       unexpected: s.unexpected,
       firstUnexpected: s.firstUnexpected,

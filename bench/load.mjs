@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import autocannon from 'autocannon';
-import { percentile } from './lib.mjs';
+import { latencySummary } from './lib.mjs';
 
 const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const emit = (o) => process.stdout.write(`${JSON.stringify(o)}\n`);
@@ -139,13 +139,7 @@ emit({
   ok,
   reqPerSec: n / elapsedS,
   okPerSec: ok / elapsedS,
-  latencyMs: {
-    p50: percentile(sorted, 50),
-    p90: percentile(sorted, 90),
-    p99: percentile(sorted, 99),
-    p999: percentile(sorted, 99.9),
-    max: percentile(sorted, 100),
-  },
+  latencyMs: latencySummary(sorted),
   statuses,
   non2xx: result.non2xx,
   errors: result.errors,

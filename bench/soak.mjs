@@ -1,12 +1,14 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { intFlag, serverEnvFlags, usageError } from './flags.mjs';
 import {
   childProcesses,
   cpuPressure,
+  exitCleanup,
   fmtInt,
   fmtMs,
   fmtPct,
@@ -14,14 +16,15 @@ import {
   introspect,
   LOAD_CPU,
   mib,
+  postJson,
   rssKiB,
   runLoad,
   SERVER_CPU,
-  sessionInserter,
   sleep,
   startSessiond,
   writeResults,
 } from './lib.mjs';
+import { seedRow, sessionInserter } from './seed.mjs';
 
 const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
 const { values: flags } = parseArgs({
@@ -68,17 +71,7 @@ address and a few hundred accounts. Figures go to stdout and bench/results/soak.
   process.exit(0);
 }
 
-const int = (name, fallback, min = 1) => {
-  const raw = flags[name];
-  if (raw === undefined) return fallback;
-  const n = Number(raw.replaceAll('_', ''));
-  if (!Number.isInteger(n) || n < min) fail(`--${name} must be an integer ≥ ${min}, got '${raw}'`);
-  return n;
-};
-function fail(message) {
-  process.stderr.write(`${message}\n`);
-  process.exit(2);
-}
+const int = (name, fallback, min = 1) => intFlag(flags, name, fallback, min);
 /** The run's options: from the command line, or given to `soak()` by a script that imports this file. */
 let opts = {
   durationS: int('duration', 60),
@@ -91,15 +84,9 @@ let opts = {
 };
 let mix = (flags.mix ?? '80,15,5').split(',').map(Number);
 if (mix.length !== 3 || mix.some((x) => !Number.isInteger(x) || x < 0) || mix.reduce((a, b) => a + b, 0) !== 100 || mix[0] === 0) {
-  fail(`--mix takes three whole percentages adding up to 100, introspection above 0, got '${flags.mix}'`);
+  usageError(`--mix takes three whole percentages adding up to 100, introspection above 0, got '${flags.mix}'`);
 }
-let serverEnv = Object.fromEntries(
-  (flags.env ?? []).map((kv) => {
-    const i = kv.indexOf('=');
-    if (i < 1 || !kv.startsWith('SESSIOND_')) fail(`--env takes SESSIOND_NAME=value, got '${kv}'`);
-    return [kv.slice(0, i), kv.slice(i + 1)];
-  }),
-);
+let serverEnv = serverEnvFlags(flags.env);
 /** Second of the measured load at which RSS is first compared (20 in a run of 60 s or more). */
 const rssFromSecond = () => Math.min(20, Math.floor(opts.durationS / 3));
 const RSS_GROWTH_MAX = 0.2;
@@ -110,28 +97,7 @@ const progress = (s) => process.stderr.write(`${s}\n`);
 
 const procs = childProcesses();
 let tmp = null;
-let cleaned = false;
-function cleanupSync() {
-  if (cleaned) return;
-  cleaned = true;
-  procs.killAll();
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-}
-
-/** POST with a JSON body (and the bootstrap credential when given); status and parsed body. */
-async function post(url, path, body, token) {
-  const r = await fetch(`${url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  const text = await r.text();
-  let parsed = null;
-  try {
-    parsed = JSON.parse(text);
-  } catch {}
-  return { status: r.status, body: parsed, text };
-}
+const cleanup = exitCleanup(procs, () => tmp);
 
 /** Runs `fn(i)` for i in [0, n), `concurrency` at a time. */
 async function forEachConcurrently(n, concurrency, fn) {
@@ -148,7 +114,7 @@ async function createUsers(url, bootstrapToken) {
   const salt = randomBytes(6).toString('base64url');
   await forEachConcurrently(opts.users, 8, async (i) => {
     const login = { loginName: `soak-user-${String(i).padStart(4, '0')}`, password: `soak-password-${salt}-${i}` };
-    const r = await post(url, '/v1/users', login, bootstrapToken);
+    const r = await postJson(url, '/v1/users', login, { authorization: `Bearer ${bootstrapToken}` });
     if (r.status !== 201) throw new Error(`POST /v1/users answered ${r.status}: ${r.text}`);
     users[i] = { ...login, id: r.body.id };
   });
@@ -171,8 +137,7 @@ async function storeSessions(dataDir, users) {
     for (let i = 0; i < opts.sessions; i++) {
       const token = randomBytes(32).toString('base64url');
       tokens.push(token);
-      const ip = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
-      insert.run({ id: randomUUID(), hash: createHash('sha256').update(token, 'utf8').digest('hex'), subject: users[i % users.length].id, now, ip });
+      insert.run(seedRow(token, i, users[i % users.length].id, now));
     }
   })();
   db.close();
@@ -410,25 +375,18 @@ export async function soak(o = {}) {
   try {
     await main();
   } finally {
-    cleanupSync();
+    cleanup.run();
   }
 }
 
 if (isMain) {
-  process.on('exit', cleanupSync);
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-    process.once(signal, () => {
-      process.stderr.write(`\n${signal}: stopping child processes and removing ${tmp ?? 'nothing'}\n`);
-      cleanupSync();
-      process.exit(130);
-    });
-  }
+  cleanup.onExitAndSignals();
   try {
     await main();
   } catch (e) {
     process.stderr.write(`soak failed: ${e?.stack ?? e}\n`);
     process.exitCode = 1;
   } finally {
-    cleanupSync();
+    cleanup.run();
   }
 }

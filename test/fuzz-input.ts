@@ -151,7 +151,8 @@ const HUGE = ['1e308', '-1e308', '1e400', '-1e400', '9007199254740993', '-900719
 const NAN_LIKE = ['NaN', 'Infinity', '-Infinity', '1e308', '0x10', ''];
 const PROTO_KEYS = ['__proto__', 'constructor', 'prototype'];
 const PROTO_VALUES: Val[] = [new Obj([['polluted', true]]), new Obj([]), 1, 'x', null, new Obj([['prototype', new Obj([['polluted', true]])]])];
-const WRONG_CONTENT_TYPES = [
+/** Content types no JSON route takes (some surfaces take a few of them: see each Surface's `jsonTypes`). */
+export const WRONG_CONTENT_TYPES = [
   'text/plain',
   'text/plain; charset=utf-8',
   'application/xml',

@@ -22,6 +22,16 @@ export const DEFAULT_POLICY = {
   lockoutSeconds: 900,
 };
 
+/** Looker's SessionConfig of a fresh instance, in the seed's field order, for an all-powerful caller. */
+export const DEFAULT_LOOKER_CONFIG = {
+  can: { show: true, update: true },
+  allow_persistent_sessions: false,
+  session_minutes: 720,
+  unlimited_sessions_per_user: true,
+  use_inactivity_based_logout: true,
+  track_session_location: true,
+};
+
 export const BOOTSTRAP = 'test-bootstrap-secret-0123456789abcdefghijkl';
 
 /**

@@ -2,7 +2,7 @@ import type { Looker40SDK } from '@looker/sdk';
 import { LookerNodeSDK, NodeSettings } from '@looker/sdk-node';
 import type { IApiSection } from '@looker/sdk-rtl';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { BOOTSTRAP, startTestApp, type TestApp } from './helpers.js';
+import { BOOTSTRAP, DEFAULT_LOOKER_CONFIG, startTestApp, type TestApp } from './helpers.js';
 
 // The official Looker TypeScript SDK (@looker/sdk + @looker/sdk-node) as a real client of the
 // /api/4.0 surface, over a real socket on plain http://127.0.0.1.
@@ -63,14 +63,7 @@ describe('the official Looker SDK against /api/4.0', () => {
 
   it('reads and updates session_config; /v1 sees the update', async () => {
     const config = await sdk.ok(sdk.session_config());
-    expect(config).toEqual({
-      can: { show: true, update: true },
-      allow_persistent_sessions: false,
-      session_minutes: 720,
-      unlimited_sessions_per_user: true,
-      use_inactivity_based_logout: true,
-      track_session_location: true,
-    });
+    expect(config).toEqual(DEFAULT_LOOKER_CONFIG);
     const updated = await sdk.ok(sdk.update_session_config({ session_minutes: 240, unlimited_sessions_per_user: false, use_inactivity_based_logout: false }));
     expect(updated).toMatchObject({ session_minutes: 240, unlimited_sessions_per_user: false, use_inactivity_based_logout: false });
     expect((await v1('GET', '/v1/policy')).body).toMatchObject({

@@ -1,21 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BOOTSTRAP, DEFAULT_POLICY, startTestApp, type TestApp } from './helpers.js';
+import { BOOTSTRAP, DEFAULT_LOOKER_CONFIG, DEFAULT_POLICY, startTestApp, type TestApp } from './helpers.js';
 
 // The Looker API 4.0 surface (/api/4.0): session_config, login/logout, user sessions, errors, rate limit.
 
 const DOCS = 'https://cloud.google.com/looker/docs/r/err/4.0';
 const PW = 'correct horse battery';
 const CHROME_MAC = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
-/** The seed's SessionConfig, in the seed's field order, for the default policy and an all-powerful caller. */
-const DEFAULT_CONFIG = {
-  can: { show: true, update: true },
-  allow_persistent_sessions: false,
-  session_minutes: 720,
-  unlimited_sessions_per_user: true,
-  use_inactivity_based_logout: true,
-  track_session_location: true,
-};
 
 interface Res {
   status: number;
@@ -90,17 +81,17 @@ describe('GET/PATCH /api/4.0/session_config', () => {
     const r = await looker(t, 'GET', '/session_config');
     expect(r.status, r.raw).toBe(200);
     expect(String(r.headers['content-type'])).toMatch(/^application\/json/);
-    expect(r.raw).toBe(JSON.stringify(DEFAULT_CONFIG));
+    expect(r.raw).toBe(JSON.stringify(DEFAULT_LOOKER_CONFIG));
     const readOnly = await credential(t, ['session_config:read']);
     expect((await looker(t, 'GET', '/session_config', { token: readOnly.secret })).body.can).toEqual({ show: true, update: false });
     const sp = await credential(t, ['ServiceProviderAPI']);
-    expect((await looker(t, 'GET', '/session_config', { token: sp.secret, scheme: 'Bearer' })).body).toEqual(DEFAULT_CONFIG);
+    expect((await looker(t, 'GET', '/session_config', { token: sp.secret, scheme: 'Bearer' })).body).toEqual(DEFAULT_LOOKER_CONFIG);
   });
 
   it('PATCH changes only the given fields, answers the new config, and /v1 reads it back', async () => {
     const r = await looker(t, 'PATCH', '/session_config', { body: { session_minutes: 60, allow_persistent_sessions: true } });
     expect(r.status, r.raw).toBe(200);
-    expect(r.body).toEqual({ ...DEFAULT_CONFIG, session_minutes: 60, allow_persistent_sessions: true });
+    expect(r.body).toEqual({ ...DEFAULT_LOOKER_CONFIG, session_minutes: 60, allow_persistent_sessions: true });
     expect(await policy(t)).toEqual({ ...DEFAULT_POLICY, maxLifetimeSeconds: 3600, allowPersistentSessions: true });
     const ev = await t.req('GET', '/v1/events?type=policy.changed');
     expect(ev.body.items.at(-1)).toMatchObject({
@@ -114,7 +105,7 @@ describe('GET/PATCH /api/4.0/session_config', () => {
   it('a change through /v1 is read through Looker at once', async () => {
     await t.req('PATCH', '/v1/policy', { maxLifetimeSeconds: 7200, idleTimeoutSeconds: 0, userSessionLimit: 2, trackLocation: false });
     expect((await looker(t, 'GET', '/session_config')).body).toEqual({
-      ...DEFAULT_CONFIG,
+      ...DEFAULT_LOOKER_CONFIG,
       session_minutes: 120,
       use_inactivity_based_logout: false,
       unlimited_sessions_per_user: false,
@@ -275,7 +266,7 @@ describe('GET/PATCH /api/4.0/session_config', () => {
     const scoped = await credential(t, ['ServiceProviderAPI'], 'tenant');
     const r = await looker(t, 'PATCH', '/session_config', { token: scoped.secret, body: { session_minutes: 20, use_inactivity_based_logout: false } });
     expect(r.status, r.raw).toBe(200);
-    expect(r.body).toEqual({ ...DEFAULT_CONFIG, session_minutes: 20, use_inactivity_based_logout: false });
+    expect(r.body).toEqual({ ...DEFAULT_LOOKER_CONFIG, session_minutes: 20, use_inactivity_based_logout: false });
     const org = (await t.req('GET', '/v1/organizations/tenant/policy')).body;
     expect(org.override).toEqual({ maxLifetimeSeconds: 1200, idleTimeoutSeconds: 0 });
     expect(org).toMatchObject({ maxLifetimeSeconds: 1200, idleTimeoutSeconds: 0 });

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../src/storage/migrations.js';
 import type { Database as Schema } from '../src/storage/schema.js';
 import { createTestDatabase, postgresUnavailableReason, redisUnavailableReason, TEST_REDIS_URL, type TestDatabase } from './pg-helpers.js';
+import { postgresRequired } from './postgres-required.js';
 import { exited, freePort, json, type ServerProcess, startServer } from './process-helpers.js';
 
 // Several real `sessiond serve` processes (the built CLI: `npm run build` first) on different
@@ -24,16 +25,7 @@ import { exited, freePort, json, type ServerProcess, startServer } from './proce
 const PW = 'correct horse battery';
 const pgUnavailable = await postgresUnavailableReason();
 const redisUnavailable = await redisUnavailableReason();
-const inCi = process.env.CI === 'true';
-if (pgUnavailable && !inCi) console.warn(`[multi-node] SKIPPING every test: ${pgUnavailable}`);
-else if (redisUnavailable && !inCi) console.warn(`[multi-node] SKIPPING the tests with Redis: ${redisUnavailable}`);
-
-describe('PostgreSQL and Redis for the multi-node tests', () => {
-  it.runIf(inCi)('are reachable under CI=true (CI must not skip these tests)', () => {
-    expect(pgUnavailable).toBeNull();
-    expect(redisUnavailable).toBeNull();
-  });
-});
+postgresRequired('multi-node', 'multi-node tests', pgUnavailable ?? redisUnavailable, pgUnavailable ? 'every test' : 'the tests with Redis');
 
 type Node = ServerProcess & { port: number };
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, postgresBackendUnavailableReason, TEST_REDIS_URL, type TestDatabase } from './pg-helpers.js';
+import { inCi, postgresRequired } from './postgres-required.js';
 import { exited, freePort, json, type ServerProcess, startServer } from './process-helpers.js';
 import { TcpProxy } from './tcp-proxy.js';
 
@@ -17,14 +18,7 @@ import { TcpProxy } from './tcp-proxy.js';
 // reason; CI=true fails instead.
 
 const unavailable = await postgresBackendUnavailableReason();
-const inCi = process.env.CI === 'true';
-if (unavailable && !inCi) console.warn(`[postgres-restart] SKIPPING every test: ${unavailable}`);
-
-describe('PostgreSQL and Redis for the storage fault tests', () => {
-  it.runIf(inCi)('are reachable under CI=true (CI must not skip these tests)', () => {
-    expect(unavailable).toBeNull();
-  });
-});
+postgresRequired('postgres-restart', 'storage fault tests', unavailable);
 
 const PW = 'correct horse battery';
 const USERS = 4;

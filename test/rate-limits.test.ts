@@ -1,4 +1,4 @@
-import { Code, ConnectError, type Interceptor } from '@connectrpc/connect';
+import { Code, ConnectError } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-node';
 import { createServerTransport } from '@zitadel/client/node';
 import { createSessionServiceClient } from '@zitadel/client/v2';
@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../src/config/config.js';
 import { BOOTSTRAP, expectError, onPostgres, startTestApp, storageOf, type TestApp, type TestResponse } from './helpers.js';
+import { bearer } from './rpc-helpers.js';
 
 // Request-rate limits at the edge (issue 6): the API limit per credential or client IP on every
 // surface, the sign-in limits per client IP and per account, each 429 in its surface's shape with
@@ -18,8 +19,8 @@ const OFF: Partial<Config> = { apiRateLimitPerMinute: 0, signInRateLimitPerMinut
 
 type App = TestApp & { url: string };
 
-/** One in-process request from a given client address. */
-async function from(
+/** One in-process request from a given client address; auth defaults to the bootstrap credential. */
+function from(
   t: TestApp,
   ip: string,
   method: string,
@@ -27,24 +28,15 @@ async function from(
   o: { body?: unknown; token?: string | null; scheme?: string; headers?: Record<string, string> } = {},
 ): Promise<TestResponse> {
   const token = o.token === undefined ? BOOTSTRAP : o.token;
-  const res = await t.app.http.app.inject({
-    method: method as 'GET',
-    url,
+  return t.raw(method, url, {
     remoteAddress: ip,
     headers: {
       ...(o.body !== undefined && typeof o.body !== 'string' ? { 'content-type': 'application/json' } : {}),
       ...(token ? { authorization: `${o.scheme ?? 'Bearer'} ${token}` } : {}),
       ...(o.headers ?? {}),
     },
-    ...(o.body !== undefined ? { payload: typeof o.body === 'string' ? o.body : JSON.stringify(o.body) } : {}),
+    ...(o.body !== undefined ? { body: o.body } : {}),
   });
-  let body: unknown = null;
-  try {
-    body = res.body ? JSON.parse(res.body) : null;
-  } catch {
-    body = res.body;
-  }
-  return { status: res.statusCode, body, headers: res.headers, raw: res.body };
 }
 
 function expectRetryAfter(r: { headers: Record<string, unknown> } | { headers: Headers }) {
@@ -311,14 +303,6 @@ describe('the limits in each surface’s shape', () => {
 });
 
 describe('ZITADEL password checks: the sign-in limits', () => {
-  const bearer =
-    (token: string): Interceptor =>
-    (next) =>
-    (req) => {
-      req.header.set('authorization', `Bearer ${token}`);
-      return next(req);
-    };
-
   it('count per login name across reported addresses, and per reported userAgent.ip, on REST and RPC alike', async () => {
     const t = await startTestApp({ ...OFF, signInRateLimitPerMinute: 3, signInAccountRateLimitPerMinute: 3 }, { listen: true });
     try {

@@ -19,6 +19,7 @@ import {
   TEST_REDIS_URL,
   type TestDatabase,
 } from './pg-helpers.js';
+import { postgresRequired } from './postgres-required.js';
 import { noHasher, sessionRecord, within } from './records.js';
 import { TcpProxy } from './tcp-proxy.js';
 
@@ -32,14 +33,7 @@ import { TcpProxy } from './tcp-proxy.js';
 // a change seen sooner. Without PostgreSQL or Redis the file is skipped with the reason; CI=true fails.
 
 const unavailable = await postgresBackendUnavailableReason();
-const inCi = process.env.CI === 'true';
-if (unavailable && !inCi) console.warn(`[redis-cache] SKIPPING every test: ${unavailable}`);
-
-describe('PostgreSQL and Redis for the shared-cache tests', () => {
-  it.runIf(inCi)('are reachable under CI=true (CI must not skip these tests)', () => {
-    expect(unavailable).toBeNull();
-  });
-});
+postgresRequired('redis-cache', 'shared-cache tests', unavailable);
 
 /** A port nothing listens on: a Redis that is down. */
 const DEAD_REDIS_URL = 'redis://127.0.0.1:1';
@@ -257,10 +251,14 @@ describe.skipIf(unavailable !== null)('PostgreSQL + Redis: the shared session ca
     }
   });
 
-  it('idle timeouts on node B count the uses made on node A', async () => {
+  /**
+   * Nodes A and B on a fresh database (B's memory tier as `bMemory`) with cores on one fake clock,
+   * a 60 s idle timeout in force on both, and a session created on A.
+   */
+  async function idleNodes(bMemory: { memoryEntries?: number; memoryTtlMs?: number }) {
     await fresh();
     const a = await node();
-    const b = await node({ memoryEntries: 0 });
+    const b = await node(bMemory);
     const clock = new FakeClock(Date.now());
     const coreA = createCore({ store: a, clock, hasher: noHasher });
     const coreB = createCore({ store: b, clock, hasher: noHasher });
@@ -269,6 +267,11 @@ describe.skipIf(unavailable !== null)('PostgreSQL + Redis: the shared session ca
     await coreA.policies.patchInstance(systemContext, { idleTimeoutSeconds: 60 });
     await coreB.policies.reload();
     const { token } = await coreA.sessions.createFor({ type: 'user', id: 'user-1', organizationId: 'default', role: 'user' }, { actor: 'system' });
+    return { a, b, clock, coreA, coreB, token };
+  }
+
+  it('idle timeouts on node B count the uses made on node A', async () => {
+    const { a, b, clock, coreA, coreB, token } = await idleNodes({ memoryEntries: 0 });
     expect((await coreB.sessions.introspect(token)).verdict.active).toBe(true); // B's Redis copy: last use at creation
 
     clock.advanceSeconds(50);
@@ -284,17 +287,7 @@ describe.skipIf(unavailable !== null)('PostgreSQL + Redis: the shared session ca
   });
 
   it("a session in node B's memory that looks idle is read again: uses made on node A keep it active", async () => {
-    await fresh();
-    const a = await node();
-    const b = await node({ memoryTtlMs: 60_000 }); // B keeps its copy in memory for the whole test
-    const clock = new FakeClock(Date.now());
-    const coreA = createCore({ store: a, clock, hasher: noHasher });
-    const coreB = createCore({ store: b, clock, hasher: noHasher });
-    await coreA.start();
-    await coreB.start();
-    await coreA.policies.patchInstance(systemContext, { idleTimeoutSeconds: 60 });
-    await coreB.policies.reload();
-    const { token } = await coreA.sessions.createFor({ type: 'user', id: 'user-1', organizationId: 'default', role: 'user' }, { actor: 'system' });
+    const { a, clock, coreA, coreB, token } = await idleNodes({ memoryTtlMs: 60_000 }); // B keeps its copy in memory for the whole test
     expect((await coreB.sessions.introspect(token)).verdict.active).toBe(true);
     expect(coreB.sessions.introspectIfCached(token)?.verdict.active).toBe(true); // now in B's memory
     clock.advanceSeconds(50);

@@ -7,7 +7,16 @@ import { FakeClock } from '../src/core/clock.js';
 import { createCore } from '../src/core/index.js';
 import { PostgresStore } from '../src/storage/postgres/postgres-store.js';
 import { startTestApp } from './helpers.js';
-import { createTestDatabase, postgresUnavailableReason, sharedRecordKey, storedCacheEpoch, type TestDatabase } from './pg-helpers.js';
+import {
+  createTestDatabase,
+  postgresUnavailableReason,
+  redisUnavailableReason,
+  sharedRecordKey,
+  storedCacheEpoch,
+  TEST_REDIS_URL,
+  type TestDatabase,
+} from './pg-helpers.js';
+import { postgresRequired } from './postgres-required.js';
 import { noHasher, sessionRecord, within } from './records.js';
 import { TcpProxy } from './tcp-proxy.js';
 
@@ -18,33 +27,11 @@ import { TcpProxy } from './tcp-proxy.js';
 // pushed to a minute so that only Redis can explain what arrives within a second.
 // Without a reachable PostgreSQL or Redis the file is skipped with the reason; under CI=true it fails.
 
-const REDIS_URL = process.env.SESSIOND_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** A port nothing listens on: a Redis that is down. */
 const DEAD_REDIS_URL = 'redis://127.0.0.1:1';
 
-async function redisUnavailableReason(): Promise<string | null> {
-  const r = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  r.on('error', () => {});
-  try {
-    await r.connect();
-    await r.ping();
-    return null;
-  } catch (e) {
-    return `Redis at ${REDIS_URL} is unreachable (${e instanceof Error ? e.message : String(e)})`;
-  } finally {
-    r.disconnect();
-  }
-}
-
 const unavailable = (await postgresUnavailableReason()) ?? (await redisUnavailableReason());
-const inCi = process.env.CI === 'true';
-if (unavailable && !inCi) console.warn(`[redis-invalidation] SKIPPING every test: ${unavailable}`);
-
-describe('PostgreSQL and Redis for the invalidation tests', () => {
-  it.runIf(inCi)('are reachable under CI=true (CI must not skip these tests)', () => {
-    expect(unavailable).toBeNull();
-  });
-});
+postgresRequired('redis-invalidation', 'invalidation tests', unavailable);
 
 const session = sessionRecord;
 
@@ -55,7 +42,7 @@ const closers: (() => unknown)[] = [];
 
 /** A Redis client of the test itself (to listen to or look at what the nodes did). */
 function testRedis(): Redis {
-  const r = new Redis(REDIS_URL, { maxRetriesPerRequest: 0 });
+  const r = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 0 });
   closers.push(() => r.disconnect());
   return r;
 }
@@ -64,7 +51,7 @@ function testRedis(): Redis {
  * Opens a node on this test's database, with Redis at `redisUrl` under `prefix`. The cache TTL is a
  * minute unless given, so that only a Redis message can explain a change seen within a second.
  */
-async function node(prefix: string, redisUrl = REDIS_URL, sessionCacheTtlMs = 60_000): Promise<PostgresStore> {
+async function node(prefix: string, redisUrl = TEST_REDIS_URL, sessionCacheTtlMs = 60_000): Promise<PostgresStore> {
   if (!db) throw new Error('no database');
   const s = await PostgresStore.open({
     url: db.url,
@@ -188,9 +175,9 @@ describe.skipIf(unavailable !== null)('PostgreSQL + Redis: cross-node invalidati
   it('a node whose Redis connection drops stops trusting its cache, and clears it when it reconnects', async () => {
     const prefix = await fresh();
     // A reaches Redis through a proxy (test/tcp-proxy.ts), so its connections can be cut.
-    const p = await TcpProxy.start(REDIS_URL, 6379);
+    const p = await TcpProxy.start(TEST_REDIS_URL, 6379);
     closers.push(() => p.close());
-    const [a, b] = [await node(prefix, p.urlFor(REDIS_URL)), await node(prefix)];
+    const [a, b] = [await node(prefix, p.urlFor(TEST_REDIS_URL)), await node(prefix)];
     const s1 = session();
     const s2 = session();
     for (const s of [s1, s2]) {
@@ -236,7 +223,7 @@ describe.skipIf(unavailable !== null)('PostgreSQL + Redis: cross-node invalidati
   it('/readyz stays 200 and reports "redis" as ok, or down when Redis is unreachable', async () => {
     const prefix = await fresh();
     const url = db?.url as string;
-    const up = await startTestApp({ databaseUrl: url, redisUrl: REDIS_URL, redisPrefix: prefix });
+    const up = await startTestApp({ databaseUrl: url, redisUrl: TEST_REDIS_URL, redisPrefix: prefix });
     const down = await startTestApp({ databaseUrl: url, redisUrl: DEAD_REDIS_URL, redisPrefix: prefix });
     try {
       const r1 = await up.req('GET', '/readyz', undefined, { token: null });

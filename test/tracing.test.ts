@@ -10,6 +10,7 @@ import { loadConfig } from '../src/config/config.js';
 import { tracesEndpoint } from '../src/server/tracing.js';
 import { parseTraceparent } from '../src/server/tracing-otel.js';
 import { BOOTSTRAP, lockStorageWrites, startTestApp, type TestResponse } from './helpers.js';
+import { bearer as bearerInterceptor } from './rpc-helpers.js';
 
 // OpenTelemetry traces, end to end: a real OTLP/HTTP receiver (node:http, JSON as the exporter
 // sends it) and a real listening sessiond with tracing pointed at it; spans arrive when the app
@@ -175,12 +176,7 @@ describe('tracing on: spans over OTLP/HTTP', () => {
         createConnectTransport({
           baseUrl: t.url,
           httpVersion: '1.1',
-          interceptors: [
-            (next) => (req) => {
-              req.header.set('authorization', `Bearer ${cred.body.secret}`);
-              return next(req);
-            },
-          ],
+          interceptors: [bearerInterceptor(cred.body.secret)],
         }),
       );
       const created = await connect.createSession({ checks: { user: { search: { case: 'loginName', value: 'tracy' } }, password: { password: PW } } });

@@ -1,5 +1,5 @@
 import { timestampDate, timestampFromMs } from '@bufbuild/protobuf/wkt';
-import { Code, ConnectError, type Interceptor, type Transport } from '@connectrpc/connect';
+import { Code, ConnectError, type Transport } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-node';
 import { createServerTransport } from '@zitadel/client/node';
 import { createSessionServiceClient } from '@zitadel/client/v2';
@@ -8,6 +8,7 @@ import { TimestampQueryMethod } from '@zitadel/proto/zitadel/object_pb.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultPolicy } from '../src/core/policy.js';
 import { startTestApp, type TestApp } from './helpers.js';
+import { bearer } from './rpc-helpers.js';
 
 // The ZITADEL SessionService through the official client (@zitadel/client) over every transport
 // it offers, plus the Connect protocol, against a real listening sessiond.
@@ -15,14 +16,6 @@ import { startTestApp, type TestApp } from './helpers.js';
 const PW = 'correct horse battery';
 /** Wrong passwords that lock a user: the policy's default (the one rule of core/lockout.ts). */
 const LOCKOUT_THRESHOLD = defaultPolicy.maxFailedPasswordAttempts;
-
-const bearer =
-  (token: string): Interceptor =>
-  (next) =>
-  (req) => {
-    req.header.set('authorization', `Bearer ${token}`);
-    return next(req);
-  };
 
 type Client = ReturnType<typeof createSessionServiceClient>;
 

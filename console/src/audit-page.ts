@@ -1,4 +1,3 @@
-import { api } from './api.js';
 import { h, replace, time } from './dom.js';
 import type { PageContext } from './main.js';
 
@@ -61,7 +60,7 @@ export async function auditPage(ctx: PageContext): Promise<void> {
 
   const load = async (append: boolean) => {
     const iso = (v: string) => (v ? new Date(v).toISOString() : undefined);
-    const r = await api<{ items: Event[]; nextAfterId: number | null }>('GET', '/events', undefined, {
+    const r = await ctx.api.call<{ items: Event[]; nextAfterId: number | null }>('GET', '/events', undefined, {
       query: {
         actor: actor.value.trim(),
         type: type.value.trim(),

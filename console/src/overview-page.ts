@@ -1,4 +1,3 @@
-import { api } from './api.js';
 import { h, replace, svg, time } from './dom.js';
 import type { PageContext } from './main.js';
 
@@ -45,9 +44,9 @@ export async function overviewPage(ctx: PageContext): Promise<void> {
       h('p', { class: 'hint' }, 'As of ', time(o.now), '. Refreshes every 30 seconds.'),
     );
   };
-  draw(await api<Overview>('GET', '/overview'));
+  draw(await ctx.api.call<Overview>('GET', '/overview'));
   const timer = window.setInterval(() => {
-    api<Overview>('GET', '/overview', undefined, { background: true }).then(draw, () => {});
+    ctx.api.call<Overview>('GET', '/overview', undefined, { background: true }).then(draw, () => {});
   }, REFRESH_MS);
   ctx.onLeave(() => window.clearInterval(timer));
 }

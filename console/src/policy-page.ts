@@ -1,4 +1,4 @@
-import { ApiError, api } from './api.js';
+import { type Api, ApiError } from './api.js';
 import { announce, debounce, h, replace } from './dom.js';
 import type { PageContext } from './main.js';
 import { PRESETS } from './presets.js';
@@ -48,8 +48,8 @@ const LABELS: Record<string, string> = {
 const CHOICES: Record<string, string> = { evict_oldest: 'End the oldest session', deny_new: 'Refuse the new sign-in' };
 
 /** The schema of the policy, read from the OpenAPI document: the console validates with the API's own rules. */
-async function policySchema(): Promise<Record<string, FieldSchema>> {
-  const doc = await api<{
+async function policySchema(api: Api): Promise<Record<string, FieldSchema>> {
+  const doc = await api.call<{
     paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: FieldSchema }> } }>>;
     components?: { schemas?: Record<string, FieldSchema> };
   }>('GET', '/openapi.json', undefined, { background: true });
@@ -74,10 +74,10 @@ function problem(f: FieldSchema, v: Value): string | null {
 export async function policyPage(ctx: PageContext, orgId?: string): Promise<void> {
   const scopedOrg = ctx.me.organizationId;
   const org = scopedOrg ?? orgId ?? null;
-  const [schema, orgs] = await Promise.all([policySchema(), api<{ items: Organization[] }>('GET', '/organizations')]);
+  const [schema, orgs] = await Promise.all([policySchema(ctx.api), ctx.api.call<{ items: Organization[] }>('GET', '/organizations')]);
   const fields = Object.keys(schema);
-  const instance = await api<Policy>('GET', '/policy');
-  const orgPolicy = org ? await api<OrgPolicy>('GET', `/organizations/${encodeURIComponent(org)}/policy`) : null;
+  const instance = await ctx.api.call<Policy>('GET', '/policy');
+  const orgPolicy = org ? await ctx.api.call<OrgPolicy>('GET', `/organizations/${encodeURIComponent(org)}/policy`) : null;
   const saved: Policy = org ? { ...instance, ...(orgPolicy?.override ?? {}) } : { ...instance };
   const values: Policy = { ...saved };
   const overridden = new Set<string>(Object.keys(orgPolicy?.override ?? {}));
@@ -128,7 +128,7 @@ export async function policyPage(ctx: PageContext, orgId?: string): Promise<void
     replace(impactBox, h('p', { class: 'hint' }, 'Checking what this change would do…'));
     try {
       const path = org ? `/organizations/${encodeURIComponent(org)}/policy/preview` : '/policy/preview';
-      const i = await api<Impact>('POST', path, body(), { query: org ? { replace: true } : {} });
+      const i = await ctx.api.call<Impact>('POST', path, body(), { query: org ? { replace: true } : {} });
       replace(impactBox, describeImpact(i));
       save.disabled = false;
     } catch (e) {
@@ -309,7 +309,7 @@ export async function policyPage(ctx: PageContext, orgId?: string): Promise<void
     if (!window.confirm(`Remove the override of ${org}? It will follow the instance policy.`)) return;
     reset.disabled = true;
     try {
-      await api('DELETE', `/organizations/${encodeURIComponent(org as string)}/policy`);
+      await ctx.api.call('DELETE', `/organizations/${encodeURIComponent(org as string)}/policy`);
     } catch (e) {
       const message = `The override was not removed: ${e instanceof Error ? e.message : String(e)}`;
       replace(impactBox, h('p', { class: 'error', role: 'alert' }, message));
@@ -326,8 +326,8 @@ export async function policyPage(ctx: PageContext, orgId?: string): Promise<void
     if (errors.size > 0 || save.disabled) return;
     save.disabled = true;
     try {
-      if (org) await api('PUT', `/organizations/${encodeURIComponent(org)}/policy`, body());
-      else await api('PATCH', '/policy', body());
+      if (org) await ctx.api.call('PUT', `/organizations/${encodeURIComponent(org)}/policy`, body());
+      else await ctx.api.call('PATCH', '/policy', body());
       announce('Policy saved. It is in force now on every node.');
       await policyPage(ctx, org ?? undefined);
     } catch (e) {

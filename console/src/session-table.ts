@@ -1,4 +1,4 @@
-import { api } from './api.js';
+import type { Api } from './api.js';
 import { announce, h, time } from './dom.js';
 
 export interface Session {
@@ -27,7 +27,7 @@ const device = (s: Session) => {
 const place = (s: Session) => [s.location.city, s.location.country].filter(Boolean).join(', ') || '—';
 
 /** The sessions table of the sessions page and the user page; `onChange` runs after a revocation. */
-export function sessionTable(items: Session[], onChange: () => void, o: { showUser: boolean; youSessionId: string }): HTMLElement {
+export function sessionTable(items: Session[], onChange: () => void, o: { showUser: boolean; youSessionId: string; api: Api }): HTMLElement {
   if (items.length === 0) return h('p', { class: 'hint' }, 'No sessions.');
   const head = ['User', 'Organization', 'Created', 'Last active', 'Ends', 'Remember me', 'IP', 'Device', 'Location', ''].filter(
     (_, i) => o.showUser || i !== 0,
@@ -72,7 +72,7 @@ export function sessionTable(items: Session[], onChange: () => void, o: { showUs
             )
               return;
             revoke.disabled = true;
-            await api('DELETE', `/sessions/${encodeURIComponent(s.id)}`);
+            await o.api.call('DELETE', `/sessions/${encodeURIComponent(s.id)}`);
             announce('Session revoked.');
             onChange();
           });

@@ -1,4 +1,4 @@
-import { ApiError, type ConsoleSession, currentSession } from './api.js';
+import { type Api, ApiError, type ConsoleSession } from './api.js';
 import { describeDuration } from './units.js';
 
 /**
@@ -10,7 +10,10 @@ export class SessionWatch {
   private timer: number | undefined;
   private session: ConsoleSession | null = null;
 
-  constructor(private readonly onEnded: (reason: string) => void) {}
+  constructor(
+    private readonly api: Pick<Api, 'currentSession'>,
+    private readonly onEnded: (reason: string) => void,
+  ) {}
 
   start(s: ConsoleSession): void {
     this.session = s;
@@ -45,7 +48,7 @@ export class SessionWatch {
 
   private async check(): Promise<void> {
     try {
-      const s = await currentSession();
+      const s = await this.api.currentSession();
       this.start(s); // still active (used in another tab): wait for the new deadline
     } catch (e) {
       if (!(e instanceof ApiError && e.status === 401)) {

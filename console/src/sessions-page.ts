@@ -1,4 +1,3 @@
-import { api } from './api.js';
 import { debounce, h, replace } from './dom.js';
 import type { PageContext } from './main.js';
 import { type Session, sessionTable } from './session-table.js';
@@ -16,7 +15,7 @@ export async function sessionsPage(ctx: PageContext): Promise<void> {
   const pager = h('nav', { class: 'pager', 'aria-label': 'Pages' });
 
   const load = async (background = false) => {
-    const r = await api<{ items: Session[]; total: number }>('GET', '/sessions', undefined, {
+    const r = await ctx.api.call<{ items: Session[]; total: number }>('GET', '/sessions', undefined, {
       background,
       query: { limit: PAGE, offset, search: search.value.trim(), active: activeOnly.checked },
     });
@@ -27,7 +26,7 @@ export async function sessionsPage(ctx: PageContext): Promise<void> {
         { class: 'hint' },
         `${r.total.toLocaleString()} ${activeOnly.checked ? 'open' : ''} session${r.total === 1 ? '' : 's'}${search.value.trim() ? ' matching' : ''}.`,
       ),
-      sessionTable(r.items, () => void load(), { showUser: true, youSessionId: ctx.me.sessionId }),
+      sessionTable(r.items, () => void load(), { showUser: true, youSessionId: ctx.me.sessionId, api: ctx.api }),
     );
     const prev = h('button', { type: 'button', disabled: offset === 0 }, 'Previous');
     const next = h('button', { type: 'button', disabled: offset + PAGE >= r.total }, 'Next');

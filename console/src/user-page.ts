@@ -1,4 +1,3 @@
-import { api } from './api.js';
 import { announce, h, replace, time } from './dom.js';
 import type { PageContext } from './main.js';
 import { type Session, sessionTable } from './session-table.js';
@@ -20,20 +19,20 @@ interface User {
 export async function userPage(ctx: PageContext, id: string): Promise<void> {
   const path = `/users/${encodeURIComponent(id)}`;
   const [u, s] = await Promise.all([
-    api<User>('GET', path),
-    api<{ items: Session[]; total: number }>('GET', `${path}/sessions`, undefined, { query: { limit: 500 } }),
+    ctx.api.call<User>('GET', path),
+    ctx.api.call<{ items: Session[]; total: number }>('GET', `${path}/sessions`, undefined, { query: { limit: 500 } }),
   ]);
   const again = () => void userPage(ctx, id);
   const revokeAll = h('button', { type: 'button', class: 'danger', disabled: s.total === 0 }, `Revoke all ${s.total} session${s.total === 1 ? '' : 's'}`);
   revokeAll.addEventListener('click', async () => {
     if (!window.confirm(`End every session of ${u.loginName}?`)) return;
-    const r = await api<{ revoked: number }>('DELETE', `${path}/sessions`);
+    const r = await ctx.api.call<{ revoked: number }>('DELETE', `${path}/sessions`);
     announce(`${r.revoked} session${r.revoked === 1 ? '' : 's'} revoked.`);
     again();
   });
   const unlock = u.locked ? h('button', { type: 'button' }, 'Unlock') : null;
   unlock?.addEventListener('click', async () => {
-    await api('POST', `${path}/unlock`);
+    await ctx.api.call('POST', `${path}/unlock`);
     announce(`${u.loginName} unlocked.`);
     again();
   });
@@ -63,6 +62,6 @@ export async function userPage(ctx: PageContext, id: string): Promise<void> {
     ),
     h('div', { class: 'buttons' }, revokeAll, unlock),
     h('h2', {}, 'Active sessions'),
-    sessionTable(s.items, again, { showUser: false, youSessionId: ctx.me.sessionId }),
+    sessionTable(s.items, again, { showUser: false, youSessionId: ctx.me.sessionId, api: ctx.api }),
   );
 }

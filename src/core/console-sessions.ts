@@ -2,12 +2,12 @@ import { type AuthContext, adminUserContext, credentialContext } from './auth.js
 import type { CredentialService } from './credentials.js';
 import type { Permission } from './permissions.js';
 import type { CredentialStore, UserStore } from './ports.js';
-import type { ClientInfo, SessionInfo, SessionService } from './sessions.js';
+import { type ActiveSession, type ClientInfo, isActiveSession, type SessionInfo, type SessionService } from './sessions.js';
 
 /** Who is signed in to the admin console, and until when. */
 export interface ConsoleCaller {
   ctx: AuthContext;
-  session: SessionInfo;
+  session: ActiveSession;
   kind: 'user' | 'credential';
   /** The user's login name or the credential's name. */
   name: string;
@@ -37,7 +37,7 @@ export class ConsoleSessions {
    */
   async caller(token: string, countAsUse: boolean): Promise<ConsoleCaller | null> {
     const found = countAsUse ? await this.d.sessions.introspect(token) : await this.d.sessions.peek(token);
-    if (!('record' in found) || !found.verdict.active) return null;
+    if (!isActiveSession(found)) return null;
     const s = found.record;
     if (s.subjectType === 'user') {
       const user = await this.d.store.getUser(s.subjectId);

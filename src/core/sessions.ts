@@ -29,8 +29,21 @@ export interface SessionInfo {
   verdict: Verdict;
 }
 
+/** A session the current policy finds active, with its deadlines. */
+export interface ActiveSession extends SessionInfo {
+  verdict: Verdict & { active: true };
+}
+
+/** A session the current policy finds ended, and why. */
+export interface EndedSession extends SessionInfo {
+  verdict: Verdict & { active: false };
+}
+
+/** Narrows a judged session (or an introspection answer) to an active one. */
+export const isActiveSession = (i: SessionInfo | IntrospectResult): i is ActiveSession => i.verdict.active;
+
 /** What introspection answers: the judged session, or only an inactive verdict for an unknown token. */
-export type IntrospectResult = SessionInfo | { verdict: Verdict & { active: false } };
+export type IntrospectResult = ActiveSession | EndedSession | { verdict: Verdict & { active: false } };
 
 export interface ClientInfo {
   ip?: string | null | undefined;
@@ -234,7 +247,7 @@ export class SessionService {
     }
     this.d.store.recordActivity(found.id, now, ip);
     const used: SessionRecord = { ...found, lastActiveAtMs: now, lastIp: ip ?? found.lastIp };
-    return { record: used, verdict: evaluateSession(used, policy, now) };
+    return judged(used, evaluateSession(used, policy, now));
   }
 
   /** Reads a session without counting it as used. */
@@ -318,9 +331,7 @@ export class SessionService {
   /** "Log out my other devices": ends every other session of the token's subject. Returns how many. */
   async revokeOthers(token: string): Promise<number> {
     const info = await this.introspect(token);
-    if (!('record' in info) || !info.verdict.active) {
-      throw new DomainError('unauthenticated', 'the session token is not active');
-    }
+    if (!isActiveSession(info)) throw new DomainError('unauthenticated', 'the session token is not active');
     const { record } = info;
     return this.revokeAllOfSubject(record.subjectId, `session:${record.id}`, record.id);
   }
@@ -332,7 +343,7 @@ export class SessionService {
    */
   async rotateToken(token: string, client?: ClientInfo): Promise<{ session: SessionInfo; token: string }> {
     const info = await this.introspect(token, client);
-    if (!('record' in info) || !info.verdict.active) throw new DomainError('unauthenticated', 'the session token is not active');
+    if (!isActiveSession(info)) throw new DomainError('unauthenticated', 'the session token is not active');
     const { record } = info;
     const next = this.d.ids.newSecret();
     const tokenHash = hashSecret(next);
@@ -417,7 +428,7 @@ export class SessionService {
    * The active sessions of one user, newest first (surfaces that address sessions under their
    * user, e.g. Looker). An unknown user, or one the caller cannot see, is not_found.
    */
-  async listActiveOfUser(ctx: AuthContext | null, userId: string): Promise<SessionInfo[]> {
+  async listActiveOfUser(ctx: AuthContext | null, userId: string): Promise<ActiveSession[]> {
     const c = requirePermission(ctx, 'sessions:read');
     const user = await this.d.store.getUser(userId);
     if (!user || !canSeeOrganization(c, user.organizationId)) throw new DomainError('not_found', `user '${userId}' not found`);
@@ -425,7 +436,7 @@ export class SessionService {
     const open = await this.d.store.listOpenSessionsOfSubject(user.id);
     return open
       .map((s) => this.judge(s))
-      .filter((i) => i.verdict.active)
+      .filter(isActiveSession)
       .sort((a, b) => b.record.createdAtMs - a.record.createdAtMs);
   }
 
@@ -433,11 +444,11 @@ export class SessionService {
    * One active session of one user, read (`sessions:read`) or ended (`sessions:write`). A session
    * of someone else, an ended one, or one the caller cannot see is not_found.
    */
-  async activeOfUser(ctx: AuthContext | null, userId: string, sessionId: string, action: 'read' | 'revoke'): Promise<SessionInfo> {
+  async activeOfUser(ctx: AuthContext | null, userId: string, sessionId: string, action: 'read' | 'revoke'): Promise<ActiveSession> {
     const c = requirePermission(ctx, action === 'read' ? 'sessions:read' : 'sessions:write');
     const s = await this.d.store.getSession(sessionId);
     const info = s && canSeeOrganization(c, s.organizationId) && s.subjectType === 'user' && s.subjectId === userId ? this.judge(s) : null;
-    if (!info?.verdict.active) throw new DomainError('not_found', `session '${sessionId}' of user '${userId}' not found`);
+    if (!info || !isActiveSession(info)) throw new DomainError('not_found', `session '${sessionId}' of user '${userId}' not found`);
     if (action === 'revoke') await this.d.store.transaction((tx) => this.end(tx, [info.record], 'revoked', c.actor, this.d.clock.nowMs()));
     return info;
   }
@@ -453,8 +464,8 @@ export class SessionService {
   }
 
   /** Applies the current policy to a stored session. */
-  judge(s: SessionRecord): SessionInfo {
-    return { record: s, verdict: evaluateSession(s, this.d.policies.effective(s.organizationId), this.d.clock.nowMs()) };
+  judge(s: SessionRecord): ActiveSession | EndedSession {
+    return judged(s, evaluateSession(s, this.d.policies.effective(s.organizationId), this.d.clock.nowMs()));
   }
 
   private async end(
@@ -493,6 +504,9 @@ export class SessionService {
     return { ip, userAgent: client?.userAgent ?? null, country: geo?.country ?? null, city: geo?.city ?? null };
   }
 }
+
+/** A record and its verdict, typed by whether it is active (narrowing the verdict alone does not narrow the pair). */
+const judged = (record: SessionRecord, verdict: Verdict): ActiveSession | EndedSession => (verdict.active ? { record, verdict } : { record, verdict });
 
 /** How old a recorded use must be before another is recorded: 1/60 of the idle timeout, at most 1 s. */
 export const activityGranularityMs = (idleTimeoutSeconds: number): number =>

@@ -5,7 +5,7 @@ import { DomainError } from './errors.js';
 import type { LockState, PasswordChecker } from './lockout.js';
 import type { Role } from './policy.js';
 import type { EventStore, OrganizationPolicyStore, PasswordHasher, SessionStore, Transactions, User, UserStore } from './ports.js';
-import type { SessionService } from './sessions.js';
+import { isActiveSession, type SessionService } from './sessions.js';
 import type { IdSource } from './tokens.js';
 import { validator } from './validate.js';
 
@@ -164,7 +164,7 @@ export class UserService {
   /** Self-service: the holder of an active session changes their password, proving the current one. */
   async changeOwnPassword(token: string, currentPassword: string, newPassword: string): Promise<{ sessionsEnded: number }> {
     const info = await this.d.sessions.introspect(token);
-    if (!('record' in info) || !info.verdict.active || info.record.subjectType !== 'user') {
+    if (!isActiveSession(info) || info.record.subjectType !== 'user') {
       throw new DomainError('unauthenticated', 'the session token is not active');
     }
     const user = await this.d.store.getUser(info.record.subjectId);

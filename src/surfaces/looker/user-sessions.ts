@@ -1,6 +1,5 @@
 import type { AuthContext } from '../../core/auth.js';
-import { DomainError } from '../../core/errors.js';
-import type { SessionInfo } from '../../core/sessions.js';
+import type { ActiveSession } from '../../core/sessions.js';
 import { isoTime } from '../shared/iso-time.js';
 import { describeUserAgent } from '../shared/user-agent.js';
 import { API_PREFIX } from './errors.js';
@@ -8,10 +7,8 @@ import type { LookerApp, LookerDeps } from './types.js';
 
 type Params = { user_id: string; session_id?: string };
 
-const notFound = () => new DomainError('not_found', 'Not found');
-
 /** Looker's Session fields from a sessiond session that is active now. */
-export function lookerSessionView(info: SessionInfo & { verdict: { active: true } }, ctx: AuthContext, url: string) {
+export function lookerSessionView(info: ActiveSession, ctx: AuthContext, url: string) {
   const { record: r, verdict: v } = info;
   const ua = describeUserAgent(r.userAgent);
   return {
@@ -42,8 +39,6 @@ function pick<T extends Record<string, unknown>>(o: T, fields: unknown): Partial
   return Object.fromEntries(Object.entries(o).filter(([k]) => wanted.has(k))) as Partial<T>;
 }
 
-const isActive = (i: SessionInfo): i is SessionInfo & { verdict: { active: true } } => i.verdict.active;
-
 /** GET /users/:user_id/sessions, GET and DELETE /users/:user_id/sessions/:session_id. */
 export function userSessionRoutes(app: LookerApp, { core }: LookerDeps) {
   const sessionUrl = (req: { protocol: string; host: string }, userId: string, id: string) =>
@@ -52,7 +47,7 @@ export function userSessionRoutes(app: LookerApp, { core }: LookerDeps) {
 
   app.get('/users/:user_id/sessions', { schema: { hide: true } }, async (req) => {
     const { user_id: userId } = req.params as Params;
-    const items = (await core.sessions.listActiveOfUser(req.auth, userId)).filter(isActive);
+    const items = await core.sessions.listActiveOfUser(req.auth, userId);
     const ctx = req.auth as AuthContext; // listActiveOfUser has checked sessions:read
     return items.map((i) => pick(lookerSessionView(i, ctx, sessionUrl(req, userId, i.record.id)), fieldsOf(req.query)));
   });
@@ -60,8 +55,8 @@ export function userSessionRoutes(app: LookerApp, { core }: LookerDeps) {
   app.get('/users/:user_id/sessions/:session_id', { schema: { hide: true } }, async (req) => {
     const { user_id: userId, session_id: id = '' } = req.params as Params;
     const info = await core.sessions.activeOfUser(req.auth, userId, id, 'read');
-    if (!isActive(info)) throw notFound();
-    return pick(lookerSessionView(info, req.auth as AuthContext, sessionUrl(req, userId, id)), fieldsOf(req.query));
+    const ctx = req.auth as AuthContext; // activeOfUser has checked sessions:read
+    return pick(lookerSessionView(info, ctx, sessionUrl(req, userId, id)), fieldsOf(req.query));
   });
 
   app.delete('/users/:user_id/sessions/:session_id', { schema: { hide: true } }, async (req, reply) => {

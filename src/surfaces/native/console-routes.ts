@@ -167,8 +167,8 @@ export function consoleRoutes(app: App, deps: SurfaceDeps, cookie: ConsoleCookie
       organizationId: c.ctx.organizationId,
       permissions: permissionList(c.ctx),
       sessionId: c.session.record.id,
-      expiresAt: isoTime(v.active ? v.absoluteDeadlineMs : v.endedAtMs),
-      idleExpiresAt: v.active && v.idleDeadlineMs !== null ? isoTime(v.idleDeadlineMs) : null,
+      expiresAt: isoTime(v.absoluteDeadlineMs),
+      idleExpiresAt: v.idleDeadlineMs !== null ? isoTime(v.idleDeadlineMs) : null,
       idleTimeoutSeconds: policy.idleTimeoutSeconds,
     };
   };

@@ -4,7 +4,7 @@ import type { LockState } from '../../core/lockout.js';
 import type { Policy } from '../../core/policy.js';
 import { PolicyPatchSchema, PolicySchema } from '../../core/policy.js';
 import type { Credential, EventRecord, Organization, User } from '../../core/ports.js';
-import type { IntrospectResult, SessionInfo } from '../../core/sessions.js';
+import { type IntrospectResult, isActiveSession, type SessionInfo } from '../../core/sessions.js';
 import { isoTime } from '../shared/iso-time.js';
 import { describeUserAgent } from '../shared/user-agent.js';
 
@@ -101,7 +101,7 @@ export const Introspection = Type.Object(
 
 /** The answer of introspection (CONTRACT §4), for the Fastify route and the fast path alike. */
 export function introspectionAnswer(r: IntrospectResult): Static<typeof Introspection> {
-  return r.verdict.active ? { active: true, session: sessionView(r as SessionInfo) } : { active: false, reason: r.verdict.reason };
+  return isActiveSession(r) ? { active: true, session: sessionView(r) } : { active: false, reason: r.verdict.reason };
 }
 
 export const UserView = Type.Object(

@@ -227,7 +227,7 @@ export class ZitadelSessionApi {
     const id = checkString('sessionId', req.sessionId);
     const token = optString('sessionToken', req.sessionToken);
     const s = await this.core.sessionChecks.get(call.auth, id, token);
-    return create(GetSessionResponseSchema, { session: toSession(s) });
+    return create(GetSessionResponseSchema, { session: sessionToProto(s) });
   }
 
   async deleteSession(req: DeleteSessionRequest, call: CallInfo): Promise<DeleteSessionResponse> {
@@ -289,7 +289,7 @@ export class ZitadelSessionApi {
     const now = this.core.clock.nowMs();
     return create(ListSessionsResponseSchema, {
       details: { totalResult: BigInt(empty ? 0 : total), timestamp: ts(now) },
-      sessions: empty ? [] : items.map(toSession),
+      sessions: empty ? [] : items.map(sessionToProto),
     });
   }
 
@@ -351,7 +351,7 @@ function details(s: CheckedSession) {
 }
 
 /** ZITADEL's view of a session; a session ended by time shows its end as `expirationDate` (in the past). */
-export function toSession(s: CheckedSession): Session {
+export function sessionToProto(s: CheckedSession): Session {
   const r = s.record;
   const f = s.factors;
   const expirationMs = !s.verdict.active ? s.verdict.endedAtMs : r.expiresAtMs;
