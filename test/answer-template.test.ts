@@ -4,8 +4,9 @@ import { defaultPolicy, type Policy } from '../src/core/policy.js';
 import type { SessionRecord } from '../src/core/ports.js';
 import { evaluateSession } from '../src/core/session-rules.js';
 import type { SessionInfo } from '../src/core/sessions.js';
-import { activeAnswerText } from '../src/server/answer-template.js';
-import { introspectionAnswer } from '../src/surfaces/native/views.js';
+import { answerTemplates } from '../src/surfaces/native/answer-template.js';
+import { nativeViews } from '../src/surfaces/native/views.js';
+import { createFormats } from '../src/surfaces/shared/formats.js';
 
 // The validation fast path writes active answers from a template; they must be the very bytes
 // of the one definition of the answer, JSON.stringify(introspectionAnswer(…)), whatever the
@@ -32,6 +33,10 @@ const policyArb = fc.record({
 });
 // Uses: time steps (ms) and the IP seen, applied to the same record lineage (shared metadata).
 const usesArb = fc.array(fc.record({ stepMs: fc.integer({ min: 0, max: 30_000 }), ip: text }), { minLength: 1, maxLength: 8 });
+
+const formats = createFormats();
+const { introspectionAnswer } = nativeViews(formats);
+const activeAnswerText = answerTemplates(introspectionAnswer, formats.isoTime);
 
 describe('activeAnswerText', () => {
   it('equals JSON.stringify(introspectionAnswer(…)) for any session, policy and sequence of uses', () => {

@@ -1,8 +1,7 @@
 import type { AuthContext } from '../../core/auth.js';
 import { DomainError } from '../../core/errors.js';
 import type { SessionInfo } from '../../core/sessions.js';
-import { isoTime } from '../shared/iso-time.js';
-import { describeUserAgent } from '../shared/user-agent.js';
+import type { Formats } from '../shared/formats.js';
 import { API_PREFIX } from './errors.js';
 import type { LookerApp, LookerDeps } from './types.js';
 
@@ -11,7 +10,8 @@ type Params = { user_id: string; session_id?: string };
 const notFound = () => new DomainError('not_found', 'Not found');
 
 /** Looker's Session fields from a sessiond session that is active now. */
-export function lookerSessionView(info: SessionInfo & { verdict: { active: true } }, ctx: AuthContext, url: string) {
+export function lookerSessionView(f: Formats, info: SessionInfo & { verdict: { active: true } }, ctx: AuthContext, url: string) {
+  const { isoTime, describeUserAgent } = f;
   const { record: r, verdict: v } = info;
   const ua = describeUserAgent(r.userAgent);
   return {
@@ -45,7 +45,7 @@ function pick<T extends Record<string, unknown>>(o: T, fields: unknown): Partial
 const isActive = (i: SessionInfo): i is SessionInfo & { verdict: { active: true } } => i.verdict.active;
 
 /** GET /users/:user_id/sessions, GET and DELETE /users/:user_id/sessions/:session_id. */
-export function userSessionRoutes(app: LookerApp, { core }: LookerDeps) {
+export function userSessionRoutes(app: LookerApp, { core, formats }: LookerDeps) {
   const sessionUrl = (req: { protocol: string; host: string }, userId: string, id: string) =>
     `${req.protocol}://${req.host}${API_PREFIX}/users/${encodeURIComponent(userId)}/sessions/${encodeURIComponent(id)}`;
   const fieldsOf = (query: unknown) => (query as { fields?: unknown } | undefined)?.fields;
@@ -54,14 +54,14 @@ export function userSessionRoutes(app: LookerApp, { core }: LookerDeps) {
     const { user_id: userId } = req.params as Params;
     const items = (await core.sessions.listActiveOfUser(req.auth, userId)).filter(isActive);
     const ctx = req.auth as AuthContext; // listActiveOfUser has checked sessions:read
-    return items.map((i) => pick(lookerSessionView(i, ctx, sessionUrl(req, userId, i.record.id)), fieldsOf(req.query)));
+    return items.map((i) => pick(lookerSessionView(formats, i, ctx, sessionUrl(req, userId, i.record.id)), fieldsOf(req.query)));
   });
 
   app.get('/users/:user_id/sessions/:session_id', { schema: { hide: true } }, async (req) => {
     const { user_id: userId, session_id: id = '' } = req.params as Params;
     const info = await core.sessions.activeOfUser(req.auth, userId, id, 'read');
     if (!isActive(info)) throw notFound();
-    return pick(lookerSessionView(info, req.auth as AuthContext, sessionUrl(req, userId, id)), fieldsOf(req.query));
+    return pick(lookerSessionView(formats, info, req.auth as AuthContext, sessionUrl(req, userId, id)), fieldsOf(req.query));
   });
 
   app.delete('/users/:user_id/sessions/:session_id', { schema: { hide: true } }, async (req, reply) => {
