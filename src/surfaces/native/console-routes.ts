@@ -293,7 +293,8 @@ export function consoleRoutes(app: App, deps: NativeDeps, cookie: ConsoleCookie)
     async (req) => {
       const windowMs = 3_600_000;
       const o = await core.overview.sessions(req.auth, windowMs);
-      const buckets = deps.recentSignIns.buckets(o.nowMs, 5, 12);
+      // This node's recent sign-in attempts, counted by the metrics.
+      const buckets = deps.metrics.recentSignIns.buckets(o.nowMs, 5, 12);
       return {
         now: isoTime(o.nowMs),
         activeSessions: o.activeSessions,

@@ -6,6 +6,7 @@ import type { IntrospectResult, SessionInfo } from '../../core/sessions.js';
 import { validator } from '../../core/validate.js';
 import { httpStatusOf, logFailure, type WireError } from '../../server/errors.js';
 import { INTROSPECT_LIMIT_MESSAGE } from '../../server/rate-limits.js';
+import { REQUEST_ID } from '../../server/rpc-observe.js';
 import type { AheadHandler, RawResponse as Res, SurfaceContext } from '../../server/surface.js';
 import { declaresOtherCharset } from '../../server/utf8-body.js';
 import type { answerTemplates } from './answer-template.js';
@@ -16,7 +17,6 @@ import { type NativeViews, TokenBody } from './views.js';
 export const INTROSPECT_ROUTE = '/v1/sessions/introspect';
 const ROUTE = INTROSPECT_ROUTE;
 const MAX_BODY = 2048; // a token is at most 512 characters
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const tokenBody = validator(TokenBody);
 /** `application/json`, with parameters or not, and nothing that merely starts like it (`application/jsonx`). */
 const isJsonType = (t: string) => t.startsWith('application/json') && (t.length === 16 || ((t[16] === ';' || t[16] === ' ') && !declaresOtherCharset(t)));

@@ -54,7 +54,6 @@ export function nativeSurface(formats: Formats): Surface {
         ...ctx,
         formats,
         views,
-        recentSignIns: ctx.metrics.recentSignIns,
         consoleCookie: consoleServed(ctx.config, ctx.defaultAuth) ? { secure: ctx.config.consoleCookieSecure } : null,
       }),
     ahead: (ctx) =>

@@ -1,4 +1,3 @@
-import type { RecentSignIns } from '../../server/recent-sign-ins.js';
 import type { SurfaceDeps } from '../shared/deps.js';
 import type { ConsoleCookie } from './console-routes.js';
 import type { NativeViews } from './views.js';
@@ -8,8 +7,6 @@ export type { App } from '../../server/surface.js';
 export interface NativeDeps extends SurfaceDeps {
   /** This app's views of sessions, users, credentials, organizations and events. */
   views: NativeViews;
-  /** This node's recent sign-in attempts (the console's overview). */
-  recentSignIns: RecentSignIns;
   /** The admin console's cookie; null: the console is off (its /v1 routes too). */
   consoleCookie: ConsoleCookie | null;
 }
