@@ -15,7 +15,6 @@ import { type NativeViews, TokenBody } from './views.js';
 
 /** The path served ahead of Fastify (also a Fastify route, for what this path declines). */
 export const INTROSPECT_ROUTE = '/v1/sessions/introspect';
-const ROUTE = INTROSPECT_ROUTE;
 const MAX_BODY = 2048; // a token is at most 512 characters
 const tokenBody = validator(TokenBody);
 /** `application/json`, with parameters or not, and nothing that merely starts like it (`application/jsonx`). */
@@ -51,7 +50,7 @@ function failed(res: Res, send: (status: number, body: unknown) => void, request
  * per-request machinery (routing, hooks, child logger, serializer). It calls the same core
  * method, validates with the same schema and answers with the same body and error shape as
  * the Fastify route, which still serves every request this path declines (other content
- * types, chunked or large bodies, trusted proxies). `limit` (off by default) is the per-node
+ * types, chunked or large bodies, trusted proxies). `rateLimits.introspect` (off by default) is the per-node
  * introspection limit per client address: a Map lookup and a counter, no Redis.
  */
 export function createFastIntrospect(
@@ -63,18 +62,18 @@ export function createFastIntrospect(
   const trustProxy = ctx.config.trustProxy;
   const limit = ctx.rateLimits.introspect;
   // Bound once: a labelled child costs a map lookup, label objects cost hashing per request.
-  const latency = metrics.latency.labels({ route: ROUTE });
+  const latency = metrics.latency.labels({ route: INTROSPECT_ROUTE });
   const counters = new Map<number, ReturnType<typeof metrics.requests.labels>>();
   const counted = (status: number) => {
     let c = counters.get(status);
     if (!c) {
-      c = metrics.requests.labels({ route: ROUTE, method: 'POST', status: String(status) });
+      c = metrics.requests.labels({ route: INTROSPECT_ROUTE, method: 'POST', status: String(status) });
       counters.set(status, c);
     }
     return c;
   };
   return (req, res) => {
-    if (trustProxy || req.method !== 'POST' || req.url !== ROUTE) return false;
+    if (trustProxy || req.method !== 'POST' || req.url !== INTROSPECT_ROUTE) return false;
     const type = req.headers['content-type'];
     const length = Number(req.headers['content-length']);
     if (typeof type !== 'string' || !isJsonType(type) || !(length > 0 && length <= MAX_BODY)) return false;
