@@ -14,6 +14,12 @@ import { createMetrics } from './server/metrics.js';
 import { createTracing } from './server/tracing.js';
 import { openStore } from './storage/index.js';
 import { instrumentStore } from './storage/instrumented.js';
+import { dynatraceSurface } from './surfaces/dynatrace/index.js';
+import { logscaleSurface } from './surfaces/logscale/index.js';
+import { lookerSurface } from './surfaces/looker/index.js';
+import { nativeSurface } from './surfaces/native/index.js';
+import { createFormats } from './surfaces/shared/formats.js';
+import { zitadelSurface } from './surfaces/zitadel/index.js';
 
 export const version: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -78,7 +84,21 @@ export async function createApp(config: Config, o: AppOptions = {}) {
     );
   });
   const bootstrap = await core.credentials.ensureBootstrap(config.bootstrapToken);
-  const http = await buildHttp({ core, config, logger, metrics, version, tracing, defaultAuth: o.localAdmin ? systemContext : null });
+  // The one place that knows every surface; their caches (formats, answer templates) are this app's own.
+  const formats = createFormats();
+  const native = nativeSurface(formats);
+  const surfaces = [native, lookerSurface(formats), dynatraceSurface(formats), logscaleSurface(formats), zitadelSurface];
+  const http = await buildHttp({
+    surfaces,
+    fallback: native.errorHandler,
+    core,
+    config,
+    logger,
+    metrics,
+    version,
+    tracing,
+    defaultAuth: o.localAdmin ? systemContext : null,
+  });
 
   let sweepTimer: NodeJS.Timeout | null = null;
   const sweep = async () => {

@@ -3,9 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { defaultPolicy, type Policy } from '../src/core/policy.js';
 import type { SessionRecord } from '../src/core/ports.js';
 import { evaluateSession } from '../src/core/session-rules.js';
-import type { SessionInfo } from '../src/core/sessions.js';
-import { activeAnswerText } from '../src/server/answer-template.js';
-import { introspectionAnswer } from '../src/surfaces/native/views.js';
+import type { ActiveSession } from '../src/core/sessions.js';
+import { answerTemplates } from '../src/surfaces/native/answer-template.js';
+import { nativeViews } from '../src/surfaces/native/views.js';
+import { createFormats } from '../src/surfaces/shared/formats.js';
 
 // The validation fast path writes active answers from a template; they must be the very bytes
 // of the one definition of the answer, JSON.stringify(introspectionAnswer(…)), whatever the
@@ -33,6 +34,10 @@ const policyArb = fc.record({
 // Uses: time steps (ms) and the IP seen, applied to the same record lineage (shared metadata).
 const usesArb = fc.array(fc.record({ stepMs: fc.integer({ min: 0, max: 30_000 }), ip: text }), { minLength: 1, maxLength: 8 });
 
+const formats = createFormats();
+const { introspectionAnswer } = nativeViews(formats);
+const activeAnswerText = answerTemplates(introspectionAnswer, formats.isoTime);
+
 describe('activeAnswerText', () => {
   it('equals JSON.stringify(introspectionAnswer(…)) for any session, policy and sequence of uses', () => {
     fc.assert(
@@ -56,7 +61,7 @@ describe('activeAnswerText', () => {
           if (switchPolicy && i === 1) policy = { ...policy, idleTimeoutSeconds: policy.idleTimeoutSeconds === 0 ? 900 : 0 };
           const verdict = evaluateSession(record, policy, now);
           if (!verdict.active) return;
-          const info = { record, verdict } as SessionInfo & { verdict: { active: true } };
+          const info: ActiveSession = { record, verdict };
           expect(activeAnswerText(info, policy)).toBe(JSON.stringify(introspectionAnswer(info)));
         }
       }),
@@ -88,7 +93,7 @@ describe('activeAnswerText', () => {
       metadata: shared,
     });
     for (const r of [mk('aaaa', '10.0.0.1'), mk('bbbb', '10.0.0.2'), mk('aaaa', '10.0.0.1')]) {
-      const info = { record: r, verdict: evaluateSession(r, base, r.lastActiveAtMs) } as SessionInfo & { verdict: { active: true } };
+      const info = { record: r, verdict: evaluateSession(r, base, r.lastActiveAtMs) } as ActiveSession;
       expect(activeAnswerText(info, base)).toBe(JSON.stringify(introspectionAnswer(info)));
     }
   });

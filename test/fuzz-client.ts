@@ -131,8 +131,8 @@ export const dynatrace: Surface = {
   bodyLimit: 65_536,
 };
 
-export const graphql: Surface = {
-  name: 'graphql',
+export const logscale: Surface = {
+  name: 'logscale',
   isError: (r) => r.status >= 400 || (r.status === 200 && Array.isArray(r.json?.errors) && r.json.errors.length > 0),
   checkError(r, what) {
     keysOnly(r.json, ['errors', 'data'], ['errors'], what);

@@ -1,4 +1,4 @@
-import { connect, dynatrace, graphql, looker, native, type Res, zitadelRest } from './fuzz-client.js';
+import { connect, dynatrace, logscale, looker, native, type Res, zitadelRest } from './fuzz-client.js';
 import { isEnum, MISSING, PW, type Route, type Shape, typesOf } from './fuzz-input.js';
 import { BOOTSTRAP } from './helpers.js';
 
@@ -301,7 +301,7 @@ export async function fuzzRoutes(api: (method: string, path: string, body?: unkn
   const gqlInt = (minimum: number, maximum: number): Shape => ({ type: 'integer', minimum, maximum });
   const enumOf = (...values: string[]): Shape => ({ anyOf: values.map((v) => ({ const: v })) });
   const gql = (name: string, query: string, variables: Shape, base: () => unknown, mayPass: boolean): Route => ({
-    surface: graphql,
+    surface: logscale,
     name: `POST /graphql ${name}`,
     method: 'POST',
     path: '/graphql',

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_SESSION_METADATA_CHARS, MAX_SESSION_METADATA_KEYS } from '../src/core/session-checks.js';
-import { connect, createClient, dynatrace, graphql, looker, native, type Res, type Send, type Surface, zitadelRest } from './fuzz-client.js';
+import { connect, createClient, dynatrace, logscale, looker, native, type Res, type Send, type Surface, zitadelRest } from './fuzz-client.js';
 import { type Bad, badRequests, PW, type Route } from './fuzz-input.js';
 import { documentedErrors } from './fuzz-openapi.js';
 import { fuzzRoutes } from './fuzz-routes.js';
@@ -187,8 +187,8 @@ describe(`fuzz: bad input on every route of every surface (${TEST_BACKEND})`, ()
       [looker, 'GET', '/api/4.0/__proto__'],
       [dynatrace, 'POST', '/api/cluster/v2/clusterConfig/userSessions'],
       [dynatrace, 'GET', '/api/cluster/v2/constructor'],
-      [graphql, 'PUT', '/graphql'],
-      [graphql, 'DELETE', '/graphql'],
+      [logscale, 'PUT', '/graphql'],
+      [logscale, 'DELETE', '/graphql'],
       [zitadelRest, 'PUT', '/v2/sessions/x'],
       [zitadelRest, 'POST', '/v2/sessions/x/y'],
       [connect, 'POST', '/zitadel.session.v2.SessionService/Nope'],
@@ -213,7 +213,7 @@ describe(`fuzz: bad input on every route of every surface (${TEST_BACKEND})`, ()
 
   it('GraphQL documents: syntax and validation errors, depth, tokens, root fields, literals: 4xx', async () => {
     const route: Route = {
-      surface: graphql,
+      surface: logscale,
       name: 'POST /graphql (documents)',
       method: 'POST',
       path: '/graphql',
@@ -351,7 +351,7 @@ describe(`fuzz: bad input on every route of every surface (${TEST_BACKEND})`, ()
       [native, 'POST', '/v1/organizations', { ...json, authorization: bearer }, utf8('{"name":"Acme \u00ff"}')],
       [native, 'POST', '/v1/sessions/introspect', json, utf8(`{"token":"${'x'.repeat(42)}\u00ff"}`)],
       [native, 'POST', '/v1/sessions/introspect', { ...json, authorization: bearer }, utf8(`{"token":"${'x'.repeat(42)}\u00ff"}`)],
-      [graphql, 'POST', '/graphql', { ...json, authorization: bearer }, utf8('{"query":"{ sessions(searchFilter: \\"\u00ffalice\\") { totalResults } }"}')],
+      [logscale, 'POST', '/graphql', { ...json, authorization: bearer }, utf8('{"query":"{ sessions(searchFilter: \\"\u00ffalice\\") { totalResults } }"}')],
       [zitadelRest, 'POST', '/v2/sessions/search', { ...json, authorization: bearer }, utf8('{"queries":[{"userIdQuery":{"id":"\u00ffx"}}]}')],
       [
         connect,
@@ -432,7 +432,7 @@ describe(`fuzz: past the API limit, any method on any path of any surface is a 4
     [native, '/v1', ['/policy', '/users', '/users/abc/sessions', '/sessions/abc', '/nope', '/policy/preview', '']],
     [looker, '/api/4.0', ['/session_config', '/logout', '/users/1/sessions', '/nope', '/']],
     [dynatrace, '/api/cluster/v2', ['/clusterConfig/userSessions', '/userSessions', '/nope']],
-    [graphql, '', ['/graphql', '/graphiql', '/graphql/x']],
+    [logscale, '', ['/graphql', '/graphiql', '/graphql/x']],
     [zitadelRest, '/v2/sessions', ['', '/search', '/abc', '/abc/def']],
     [connect, '/zitadel.session.v2.SessionService', ['/GetSession', '/CreateSession', '/Nope']],
     [native, '', ['/nope', '/v1x', '/api', '/metricsx']],

@@ -24,7 +24,7 @@ async function signIn(t: TestApp, loginName = 'alice'): Promise<SignedIn> {
 const rotate = (t: TestApp, token: string) => t.req('POST', '/v1/sessions/rotate', { token }, { token: null });
 /** Introspection in process (the Fastify route). */
 const introspect = async (t: TestApp, token: string) => (await t.req('POST', '/v1/sessions/introspect', { token }, { token: null })).body;
-/** Introspection over the socket without credentials: served by the fast path (src/server/fast-introspect.ts). */
+/** Introspection over the socket without credentials: served by the fast path (src/surfaces/native/fast-introspect.ts). */
 async function introspectFast(url: string, token: string) {
   const r = await fetch(`${url}/v1/sessions/introspect`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
   expect(r.status).toBe(200);

@@ -8,7 +8,7 @@ import type { SessionRecord, Store } from '../src/core/ports.js';
 import { ActivityBuffer } from '../src/storage/activity-buffer.js';
 import { openStore } from '../src/storage/index.js';
 import { SessionCache } from '../src/storage/session-cache.js';
-import { isoTime } from '../src/surfaces/shared/iso-time.js';
+import { createFormats } from '../src/surfaces/shared/formats.js';
 import { freshStorage, onPostgres, sqliteOnlyTitle, startTestApp, storageOf, type TestApp, type TestStorage } from './helpers.js';
 
 // The in-memory session cache of the validation path, and what keeps it honest: every
@@ -76,6 +76,7 @@ describe('SessionCache', () => {
 });
 
 describe('isoTime', () => {
+  const { isoTime } = createFormats();
   it('equals Date#toISOString for every millisecond', () => {
     fc.assert(
       fc.property(fc.integer({ min: -100_000_000_000_000, max: 300_000_000_000_000 }), (ms) => {

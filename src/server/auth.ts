@@ -12,20 +12,35 @@ export function secretFromHeader(header: string | undefined): string | null {
   return m?.[1] ?? null;
 }
 
-/** Callers already resolved, so the rate limit at the edge and the surface look a credential up once. */
-const resolved = new WeakMap<FastifyRequest, Promise<AuthContext | null>>();
+export interface Authenticator {
+  /**
+   * Resolves the caller of a request (once per request). No header: null (routes that need a
+   * caller answer 401). A header that does not name a valid credential: 401 at once.
+   */
+  authenticate(req: FastifyRequest): Promise<AuthContext | null>;
+  /**
+   * The caller of `GET /metrics` when a credential is required: `metrics:read`, instance-wide
+   * (the metrics count every organization's sessions, so an organization's credential may not read them).
+   */
+  requireMetricsReader(req: FastifyRequest): Promise<void>;
+}
 
-/**
- * Resolves the caller of a request (once per request). No header: null (routes that need a
- * caller answer 401). A header that does not name a valid credential: 401 at once.
- */
-export function authenticate(core: Core, req: FastifyRequest): Promise<AuthContext | null> {
-  let caller = resolved.get(req);
-  if (!caller) {
-    caller = resolveCaller(core, req);
-    resolved.set(req, caller);
+/** The authenticator of one app: it keeps the callers it resolved, so the edge rate limit and the surface look a credential up once. */
+export function createAuthenticator(core: Core): Authenticator {
+  const resolved = new WeakMap<FastifyRequest, Promise<AuthContext | null>>();
+  function authenticate(req: FastifyRequest): Promise<AuthContext | null> {
+    let caller = resolved.get(req);
+    if (!caller) {
+      caller = resolveCaller(core, req);
+      resolved.set(req, caller);
+    }
+    return caller;
   }
-  return caller;
+  async function requireMetricsReader(req: FastifyRequest): Promise<void> {
+    const ctx = requirePermission(await authenticate(req), 'metrics:read');
+    if (ctx.organizationId !== null) throw new DomainError('permission_denied', 'the metrics cover every organization: use an instance-wide credential');
+  }
+  return { authenticate, requireMetricsReader };
 }
 
 async function resolveCaller(core: Core, req: FastifyRequest): Promise<AuthContext | null> {
@@ -35,13 +50,4 @@ async function resolveCaller(core: Core, req: FastifyRequest): Promise<AuthConte
   const ctx = secret ? await core.credentials.authenticate(secret) : null;
   if (!ctx) throw new DomainError('unauthenticated', 'the credential is not valid');
   return ctx;
-}
-
-/**
- * The caller of `GET /metrics` when a credential is required: `metrics:read`, instance-wide
- * (the metrics count every organization's sessions, so an organization's credential may not read them).
- */
-export async function requireMetricsReader(core: Core, req: FastifyRequest): Promise<void> {
-  const ctx = requirePermission(await authenticate(core, req), 'metrics:read');
-  if (ctx.organizationId !== null) throw new DomainError('permission_denied', 'the metrics cover every organization: use an instance-wide credential');
 }

@@ -3,6 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../config/config.js';
+import type { AuthContext } from '../core/auth.js';
 
 /** The package root: this file is src/server/ (tests) or dist/server/ (built). */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -21,6 +23,9 @@ interface Asset {
   type: string;
   etag: string;
 }
+
+/** Whether the admin console (its files here, its /v1 routes in the native surface) is on: never in the CLI's in-process mode. */
+export const consoleServed = (config: Pick<Config, 'console'>, defaultAuth: AuthContext | null): boolean => config.console && !defaultAuth;
 
 /**
  * The admin console's files: console/ (HTML, CSS) and dist/console/ (its TypeScript, compiled by

@@ -1,4 +1,3 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest, type FastifyServerFactory, LogController } from 'fastify';
@@ -7,49 +6,29 @@ import Type from 'typebox';
 import type { Config } from '../config/config.js';
 import type { AuthContext } from '../core/auth.js';
 import type { Core } from '../core/index.js';
-import { dynatraceErrorHandler } from '../surfaces/dynatrace/errors.js';
-import { dynatraceApi } from '../surfaces/dynatrace/index.js';
-import { sendGraphqlFailure } from '../surfaces/graphql/errors.js';
-import { logscaleGraphql } from '../surfaces/graphql/index.js';
-import { sendLookerError } from '../surfaces/looker/errors.js';
-import { lookerApi } from '../surfaces/looker/index.js';
-import { nativeApi, nativeErrorHandler } from '../surfaces/native/index.js';
-import { withErrorResponses } from '../surfaces/native/openapi.js';
-import type { App } from '../surfaces/native/types.js';
-import { createZitadelRpcHandler, httpStatusOfCode, RPC_PATHS, SERVICE_PREFIX, zitadelRest } from '../surfaces/zitadel/index.js';
-import { zitadelRestErrorHandler } from '../surfaces/zitadel/rest.js';
-import { requireMetricsReader } from './auth.js';
+import { createAuthenticator } from './auth.js';
 import { clientErrorHandler } from './client-error.js';
-import { loadConsoleAssets, serveConsole } from './console-assets.js';
-import { createFastIntrospect } from './fast-introspect.js';
+import { consoleServed, loadConsoleAssets, serveConsole } from './console-assets.js';
 import { createDualServer, type DualServer } from './listener.js';
 import type { Metrics } from './metrics.js';
-import { addEdgeRateLimits, createRateLimits, NO_RATE_LIMITS, type RateLimits } from './rate-limits.js';
+import { addEdgeRateLimits, createRateLimits, NO_RATE_LIMITS, type RateLimits, SERVER_EDGE_LIMITS } from './rate-limits.js';
 import { routeMissing } from './routes.js';
 import { observeRpc, REQUEST_ID } from './rpc-observe.js';
+import type { AheadHandler, App, ErrorHandler, RawHandler, Surface, SurfaceContext } from './surface.js';
 import type { Tracing } from './tracing.js';
 import { utf8Body } from './utf8-body.js';
 import { typeboxValidatorCompiler } from './validation.js';
 
-type ErrorHandler = (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => FastifyReply;
 /**
  * The surface a path belongs to, for what no surface's own handler sees: errors raised before
  * routing (bad percent-encoding, a path parameter over the length limit), and requests no route
  * took outside a surface's prefix (another method on `/graphql`, an unknown path), including
- * what the root hooks throw for them (the API rate limit). Everything else is native.
+ * what the root hooks throw for them (the API rate limit). Everything else is the fallback's.
  */
-const surfaceErrorHandlers: [prefix: string, handler: ErrorHandler][] = [
-  ['/api/4.0/', sendLookerError],
-  ['/api/cluster/v2/', dynatraceErrorHandler],
-  ['/v2/sessions', zitadelRestErrorHandler],
-  ['/graphql', sendGraphqlFailure],
-  ['/graphiql', sendGraphqlFailure],
-];
-const surfaceOf = (url: string): ErrorHandler => surfaceErrorHandlers.find(([prefix]) => url.startsWith(prefix))?.[1] ?? nativeErrorHandler;
-const frameworkErrors = (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
-  void reply.header('x-request-id', req.id); // the onRequest hook that sets it runs only after routing
-  return surfaceOf(req.url)(err, req, reply);
-};
+function errorHandlerByPath(surfaces: readonly Surface[], fallback: ErrorHandler): (url: string) => ErrorHandler {
+  const byPrefix = surfaces.flatMap((s) => (s.errorPrefixes ?? []).map((prefix) => [prefix, s.errorHandler] as const));
+  return (url) => byPrefix.find(([prefix]) => url.startsWith(prefix))?.[1] ?? fallback;
+}
 
 export interface HttpApp {
   app: App;
@@ -57,8 +36,12 @@ export interface HttpApp {
   dual: () => DualServer | null;
 }
 
-/** Builds the Fastify application with every surface, on the dual HTTP/1.1 + h2c listener. */
+/** Builds the Fastify application with the given surfaces, on the dual HTTP/1.1 + h2c listener. */
 export async function buildHttp(o: {
+  /** Each registered in its own scope, in this order; their handlers ahead of Fastify run in this order too. */
+  surfaces: readonly Surface[];
+  /** Answers the errors of every path no surface claims (`errorPrefixes`). */
+  fallback: ErrorHandler;
   core: Core;
   config: Config;
   logger: Logger;
@@ -89,28 +72,39 @@ export async function buildHttp(o: {
     closeLimits = () => stores.close();
   }
 
+  const ctx: SurfaceContext = {
+    core: o.core,
+    config: o.config,
+    logger: o.logger,
+    metrics: o.metrics,
+    auth: createAuthenticator(o.core),
+    defaultAuth: o.defaultAuth ?? null,
+    rateLimits: limits,
+  };
+  const surfaceOf = errorHandlerByPath(o.surfaces, o.fallback);
+  const frameworkErrors = (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
+    void reply.header('x-request-id', req.id); // the onRequest hook that sets it runs only after routing
+    return surfaceOf(req.url)(err, req, reply);
+  };
+
   let dual: DualServer | null = null;
   const serverFactory: FastifyServerFactory = (handler) => {
-    const fast = createFastIntrospect(o.core, o.metrics, { trustProxy: o.config.trustProxy, logger: o.logger, limit: limits.introspect });
-    const h = handler as (req: IncomingMessage, res: ServerResponse) => void;
-    // ZITADEL SessionService RPCs (Connect, gRPC over h2c, gRPC-Web) go to connect-node ahead of Fastify.
-    // Fastify's hooks do not see them: observeRpc gives them a request id, metrics and a log line.
-    const zitadelRpc = observeRpc(createZitadelRpcHandler(o.core, o.logger, { trustProxy: o.config.trustProxy, limits }), {
-      prefix: SERVICE_PREFIX,
-      paths: RPC_PATHS,
-      metrics: o.metrics,
-      logger: o.logger,
-      httpStatusOfGrpc: (code) => httpStatusOfCode[code as keyof typeof httpStatusOfCode],
-    });
-    const serve = (req: IncomingMessage, res: ServerResponse) => {
-      if (!fast(req, res) && !zitadelRpc(req, res)) h(req, res);
+    const ahead: AheadHandler[] = [];
+    for (const s of o.surfaces) {
+      if (s.ahead) ahead.push(s.ahead(ctx));
+      // RPCs (ZITADEL's: Connect, gRPC over h2c, gRPC-Web) go to their handler ahead of Fastify.
+      // Fastify's hooks do not see them: observeRpc gives them a request id, metrics and a log line.
+      if (s.rpc) ahead.push(observeRpc(s.rpc.handler(ctx), { ...s.rpc, metrics: o.metrics, logger: o.logger }));
+    }
+    const h = handler as RawHandler;
+    const serve: RawHandler = (req, res) => {
+      for (const take of ahead) if (take(req, res)) return;
+      h(req, res);
     };
     // With tracing on, a span around every request of every path; off, `serve` itself, unchanged.
-    const traced = o.tracing?.serve(serve as never, {
-      posts: ['/v1/sessions/introspect'],
-      rpcPrefix: SERVICE_PREFIX,
-      rpcPaths: RPC_PATHS,
-      httpStatusOfGrpc: (code) => httpStatusOfCode[code as keyof typeof httpStatusOfCode],
+    const traced = o.tracing?.serve(serve, {
+      posts: o.surfaces.flatMap((s) => s.aheadPosts ?? []),
+      rpcs: o.surfaces.flatMap((s) => (s.rpc ? [s.rpc] : [])),
     });
     dual = createDualServer((traced ?? serve) as never, { maxHeaderSize: 16_384, headersTimeoutMs: 10_000 });
     return dual.server;
@@ -159,33 +153,15 @@ export async function buildHttp(o: {
     else req.log.debug({ route, method: req.method, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
   });
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'sessiond native API',
-        version: o.version,
-        description: 'Sessions, users, credentials and the session policy. Errors: {"error":{code,message,requestId,details[]}}.',
-      },
-      components: {
-        securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer', description: 'A credential secret (also accepted as `Api-Token <secret>` and `token <secret>`).' },
-          consoleCookie: {
-            type: 'apiKey',
-            in: 'cookie',
-            name: '__Host-sessiond-console',
-            description:
-              'The admin console session (`sessiond-console` when SESSIOND_CONSOLE_COOKIE_SECURE=false). It authenticates a /v1 call only together with the `X-Sessiond-Console` header.',
-          },
-        },
-      },
-      security: [{ bearer: [] }],
-    },
-    // Each /v1 route's `errors` become Error responses (src/surfaces/native/openapi.ts).
-    transform: ({ schema, url }) => ({ schema: withErrorResponses(schema, url) as never, url }),
-    // Shared schemas keep their $id as their name under components/schemas (`Error`, not `def-0`).
-    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
-  });
+  const openapi = o.surfaces.find((s) => s.openapi)?.openapi;
+  if (openapi) {
+    await app.register(swagger, {
+      openapi: openapi.document(o.version),
+      transform: ({ schema, url }) => ({ schema: openapi.transform(schema, url) as never, url }),
+      // Shared schemas keep their $id as their name under components/schemas (`Error`, not `def-0`).
+      refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+    });
+  }
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
@@ -193,40 +169,19 @@ export async function buildHttp(o: {
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'unavailable', storage: ok ? 'ok' : 'unreachable', ...o.core.store.health?.() });
   });
   app.get('/metrics', { schema: { hide: true } }, async (req, reply) => {
-    if (o.config.metricsRequireCredential) await requireMetricsReader(o.core, req);
+    if (o.config.metricsRequireCredential) await ctx.auth.requireMetricsReader(req);
     await o.metrics.refresh(o.core.store);
     return reply.type(o.metrics.registry.contentType).send(await o.metrics.registry.metrics());
   });
 
   // Before any surface, so it runs ahead of their own hooks; an error it throws is shaped by the route's surface.
-  addEdgeRateLimits(app, { core: o.core, limits });
+  const edgeLimits = new Map(Object.entries(SERVER_EDGE_LIMITS));
+  for (const s of o.surfaces) for (const [route, limit] of Object.entries(s.edgeLimits ?? {})) edgeLimits.set(route, limit);
+  addEdgeRateLimits(app, { auth: ctx.auth, limits, routes: edgeLimits });
 
-  const consoleOn = o.config.console && !o.defaultAuth;
-  await app.register(
-    async (v1) =>
-      nativeApi(v1 as App, {
-        core: o.core,
-        defaultAuth: o.defaultAuth ?? null,
-        rateLimits: limits,
-        recentSignIns: o.metrics.recentSignIns,
-        consoleCookie: consoleOn ? { secure: o.config.consoleCookieSecure } : null,
-      }),
-    { prefix: '/v1' },
-  );
-  if (consoleOn) serveConsole(app, loadConsoleAssets());
-  await app.register(
-    async (lk) =>
-      lookerApi(lk as App, {
-        core: o.core,
-        rateLimits: limits,
-        defaultAuth: o.defaultAuth ?? null,
-      }),
-    { prefix: '/api/4.0' },
-  );
-  await app.register(async (dt) => dynatraceApi(dt as App, { core: o.core, defaultAuth: o.defaultAuth ?? null }), { prefix: '/api/cluster/v2' });
-  await app.register(async (gql) => logscaleGraphql(gql as App, { core: o.core, defaultAuth: o.defaultAuth ?? null }));
-  await app.register(async (z) => zitadelRest(z as App, { core: o.core, defaultAuth: o.defaultAuth ?? null, rateLimits: limits }), { prefix: '/v2/sessions' });
-  app.get('/v1/openapi.json', { schema: { hide: true, response: { 200: Type.Any() } } }, async () => app.swagger());
+  for (const s of o.surfaces) await app.register(async (scope) => s.register(scope as App, ctx), s.prefix === undefined ? {} : { prefix: s.prefix });
+  if (consoleServed(o.config, ctx.defaultAuth)) serveConsole(app, loadConsoleAssets());
+  if (openapi) app.get(openapi.path, { schema: { hide: true, response: { 200: Type.Any() } } }, async () => app.swagger());
 
   return { app, dual: () => dual };
 }

@@ -4,9 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/config.js';
 import type { AuthContext } from '../core/auth.js';
 import { DomainError } from '../core/errors.js';
-import type { Core } from '../core/index.js';
-import { authenticate } from './auth.js';
+import type { Authenticator } from './auth.js';
 import type { SharedRateLimits } from './rate-limit-store.js';
+import type { EdgeLimit } from './surface.js';
 
 /**
  * Request-rate limits at the HTTP edge (issue 6). What is counted where:
@@ -153,17 +153,12 @@ export async function limitSignIn(limits: RateLimits | null | undefined, o: { ad
   if (limits.signInByAccount) await limits.signInByAccount.take(o.account);
 }
 
-/** Which limit the edge applies to a route (`<METHOD> <route pattern>`); every other route is `api`. */
-const edgeLimitOf: Record<string, 'sign_in' | 'introspect' | 'none'> = {
-  'POST /v1/sessions': 'sign_in',
-  'POST /v1/sessions/password': 'sign_in',
-  'POST /api/4.0/login': 'sign_in',
-  'POST /v1/console/session': 'sign_in',
+/** The server's own routes the edge does not count; the surfaces name theirs (`Surface.edgeLimits`). */
+export const SERVER_EDGE_LIMITS: Readonly<Record<string, EdgeLimit>> = {
   'GET /console': 'none',
   'HEAD /console': 'none',
   'GET /console/:file': 'none',
   'HEAD /console/:file': 'none',
-  'POST /v1/sessions/introspect': 'introspect',
   'GET /healthz': 'none',
   'HEAD /healthz': 'none',
   'GET /readyz': 'none',
@@ -177,11 +172,11 @@ const edgeLimitOf: Record<string, 'sign_in' | 'introspect' | 'none'> = {
  * the sign-in limit by address. A request with a bad credential is counted by its address and
  * answered 401 by its surface afterwards. An error thrown here is shaped by the route's surface.
  */
-export function addEdgeRateLimits(app: FastifyInstance, o: { core: Core; limits: RateLimits }): void {
+export function addEdgeRateLimits(app: FastifyInstance, o: { auth: Authenticator; limits: RateLimits; routes: ReadonlyMap<string, EdgeLimit> }): void {
   const { api, signInByAddress, introspect } = o.limits;
   if (!api && !signInByAddress && !introspect) return;
   app.addHook('onRequest', async (req, reply) => {
-    const kind = edgeLimitOf[`${req.method} ${req.routeOptions.url}`] ?? 'api';
+    const kind = o.routes.get(`${req.method} ${req.routeOptions.url}`) ?? 'api';
     if (kind === 'none') return;
     if (kind === 'introspect') {
       if (introspect?.over(req.ip)) throw rateLimited(INTROSPECT_LIMIT_MESSAGE, 1);
@@ -194,7 +189,7 @@ export function addEdgeRateLimits(app: FastifyInstance, o: { core: Core; limits:
     if (!api) return;
     let auth: AuthContext | null = null;
     try {
-      auth = await authenticate(o.core, req);
+      auth = await o.auth.authenticate(req);
     } catch {
       // Not a valid credential: counted by address; the surface answers 401 in its own shape.
     }

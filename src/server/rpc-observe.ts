@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { Logger } from 'pino';
 import type { Metrics } from './metrics.js';
-
-type Req = IncomingMessage | Http2ServerRequest;
-type Res = ServerResponse | Http2ServerResponse;
+import type { AheadHandler } from './surface.js';
 
 /** What Fastify and the fast path accept from X-Request-Id; anything else gets a fresh UUID. */
 export const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -20,9 +17,9 @@ export const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * `httpStatusOfGrpc`, is the one counted.
  */
 export function observeRpc(
-  handler: (req: Req, res: Res) => boolean,
+  handler: AheadHandler,
   o: { prefix: string; paths: readonly string[]; metrics: Metrics; logger: Logger; httpStatusOfGrpc: (code: number) => number | undefined },
-): (req: Req, res: Res) => boolean {
+): AheadHandler {
   const known = new Set(o.paths);
   return (req, res) => {
     const url = req.url;

@@ -31,7 +31,8 @@ import {
 import type { Logger } from 'pino';
 import { DomainError } from '../core/errors.js';
 import { REQUEST_ID } from './rpc-observe.js';
-import type { RawRequest, Tracing } from './tracing.js';
+import type { RawRequest } from './surface.js';
+import type { Tracing } from './tracing.js';
 
 // Loaded only when tracing is on (src/server/tracing.ts). Spans carry what identifies a request
 // (method, route pattern, path without the query, status, request id) and nothing a client sent
@@ -86,16 +87,16 @@ export function openTelemetryTracing(o: { url: string; serviceName: string; vers
   return {
     serve(handler, routes) {
       const posts = new Set(routes.posts);
-      const rpcPaths = new Set(routes.rpcPaths);
+      const rpcs = routes.rpcs.map((r) => ({ ...r, paths: new Set(r.paths) }));
       return (req, res) => {
         const rawMethod = req.method ?? 'GET';
         const method = METHODS.has(rawMethod) ? rawMethod : '_OTHER';
         const url = req.url ?? '/';
         const q = url.indexOf('?');
         const path = q === -1 ? url : url.slice(0, q);
-        const rpc = path.startsWith(routes.rpcPrefix);
+        const rpc = rpcs.find((r) => path.startsWith(r.prefix));
         // Fastify's routes are named by its router (instrument); these never reach it.
-        const route = rpc ? (rpcPaths.has(path) ? path : null) : method === 'POST' && posts.has(path) ? path : null;
+        const route = rpc ? (rpc.paths.has(path) ? path : null) : method === 'POST' && posts.has(path) ? path : null;
         // One request id for the span and for whichever path serves the request (each takes a valid X-Request-Id as given).
         const given = req.headers['x-request-id'];
         const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
@@ -133,7 +134,7 @@ export function openTelemetryTracing(o: { url: string; serviceName: string; vers
           // A request the client abandoned before any answer has no status.
           if (res.headersSent) span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, res.statusCode);
           if (grpcStatus !== undefined) span.setAttribute('rpc.grpc.status_code', grpcStatus);
-          const status = (grpcStatus !== undefined ? routes.httpStatusOfGrpc(grpcStatus) : undefined) ?? (res.headersSent ? res.statusCode : 0);
+          const status = (grpcStatus !== undefined ? rpc?.httpStatusOfGrpc(grpcStatus) : undefined) ?? (res.headersSent ? res.statusCode : 0);
           if (status >= 500) {
             span.setAttribute(ATTR_ERROR_TYPE, String(status));
             span.setStatus({ code: SpanStatusCode.ERROR });

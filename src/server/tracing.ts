@@ -1,22 +1,14 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import type { StoreSpans } from '../storage/instrumented.js';
-import type { App } from '../surfaces/native/types.js';
+import type { App, RawHandler, RpcRoutes } from './surface.js';
 
-export type RawRequest = IncomingMessage | Http2ServerRequest;
-export type RawResponse = ServerResponse | Http2ServerResponse;
-export type RawHandler = (req: RawRequest, res: RawResponse) => void;
-
-/** Requests answered ahead of Fastify, whose route the span cannot learn from Fastify's router. */
+/** Requests answered ahead of Fastify, whose route the span cannot learn from Fastify's router (the surfaces name them). */
 export interface RoutesAheadOfFastify {
   /** Exact paths served (also) ahead of Fastify for POST: the fast introspection path. */
   posts: readonly string[];
-  /** ZITADEL's RPCs: the prefix, the known method paths, and the HTTP status of a gRPC status (trailer). */
-  rpcPrefix: string;
-  rpcPaths: readonly string[];
-  httpStatusOfGrpc: (code: number) => number | undefined;
+  /** RPC services (ZITADEL's): the prefix, the known method paths, and the HTTP status of a gRPC status (trailer). */
+  rpcs: readonly Omit<RpcRoutes, 'handler'>[];
 }
 
 /**

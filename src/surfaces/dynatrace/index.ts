@@ -2,10 +2,11 @@ import type { FastifyError, FastifyRequest } from 'fastify';
 import type { AuthContext } from '../../core/auth.js';
 import { DomainError } from '../../core/errors.js';
 import type { Permission } from '../../core/permissions.js';
-import { authenticate } from '../../server/auth.js';
 import { jsonBody } from '../../server/json-body.js';
 import { routeMissing } from '../../server/routes.js';
-import type { App, SurfaceDeps } from '../native/types.js';
+import type { App, Surface } from '../../server/surface.js';
+import type { SurfaceDeps } from '../shared/deps.js';
+import type { Formats } from '../shared/formats.js';
 import { dynatraceErrorHandler } from './errors.js';
 import { dynatraceRoutes } from './routes.js';
 
@@ -22,7 +23,7 @@ const grantedBy: Partial<Record<Permission, string>> = {
 async function callerWith(deps: SurfaceDeps, req: FastifyRequest, permission: Permission): Promise<AuthContext> {
   let ctx: AuthContext | null;
   try {
-    ctx = (await authenticate(deps.core, req)) ?? deps.defaultAuth ?? null;
+    ctx = (await deps.auth.authenticate(req)) ?? deps.defaultAuth ?? null;
   } catch (err) {
     if (err instanceof DomainError && err.code === 'unauthenticated') throw new DomainError('unauthenticated', 'Token Authentication failed');
     throw err;
@@ -46,4 +47,17 @@ export async function dynatraceApi(app: App, deps: SurfaceDeps) {
   app.setErrorHandler(dynatraceErrorHandler);
   app.setNotFoundHandler((req, reply) => dynatraceErrorHandler(routeMissing(req) as FastifyError, req, reply));
   dynatraceRoutes(app, deps);
+}
+
+const PREFIX = '/api/cluster/v2';
+
+/** The Dynatrace surface of one app. */
+export function dynatraceSurface(formats: Formats): Surface {
+  return {
+    name: 'dynatrace',
+    prefix: PREFIX,
+    errorPrefixes: [`${PREFIX}/`],
+    errorHandler: dynatraceErrorHandler,
+    register: (app, ctx) => dynatraceApi(app, { ...ctx, formats }),
+  };
 }

@@ -1,6 +1,7 @@
 import Type from 'typebox';
 import { DomainError } from '../../core/errors.js';
-import type { App, SurfaceDeps } from '../native/types.js';
+import type { App } from '../../server/surface.js';
+import type { SurfaceDeps } from '../shared/deps.js';
 import { ruleViolations, toPolicyPatch, toUserSessionsConfig, UserSessionsConfig } from './config.js';
 import { activeUserSessions, UserSession } from './sessions.js';
 
@@ -10,7 +11,7 @@ const UserIdQuery = (required: boolean) => {
 };
 
 /** The four calls: cluster user sessions configuration (GET/PUT) and user sessions (GET/DELETE). */
-export function dynatraceRoutes(app: App, { core }: SurfaceDeps) {
+export function dynatraceRoutes(app: App, { core, formats }: SurfaceDeps) {
   app.get(
     '/clusterConfig/userSessions',
     {
@@ -40,7 +41,7 @@ export function dynatraceRoutes(app: App, { core }: SurfaceDeps) {
       schema: { hide: true, querystring: UserIdQuery(false), response: { 200: Type.Array(UserSession) } },
       config: { dynatrace: { permission: 'sessions:read', failure: { status: 500, message: 'Operation failed' } } },
     },
-    async (req) => activeUserSessions(core, req.auth, req.query.userId),
+    async (req) => activeUserSessions(core, formats, req.auth, req.query.userId),
   );
 
   app.delete(

@@ -2,7 +2,7 @@ import Type, { type Static, type TSchema } from 'typebox';
 import type { AuthContext } from '../../core/auth.js';
 import type { Core } from '../../core/index.js';
 import type { SessionInfo } from '../../core/sessions.js';
-import { describeUserAgent } from '../shared/user-agent.js';
+import type { Formats } from '../shared/formats.js';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -31,14 +31,14 @@ export const MAX_LISTED_SESSIONS = 10_000;
 const PAGE = 1_000;
 
 /** "Chrome 126 on Windows 10", the raw user agent when nothing can be recognized, or null. */
-function deviceOf(userAgent: string | null): string | null {
+function deviceOf(f: Formats, userAgent: string | null): string | null {
   if (!userAgent) return null;
-  const d = describeUserAgent(userAgent);
+  const d = f.describeUserAgent(userAgent);
   const parts = [d.browser, d.operatingSystem].filter((p): p is string => p !== null);
   return parts.length ? parts.join(' on ') : userAgent;
 }
 
-export function toUserSession({ record: r }: SessionInfo): UserSession {
+export function toUserSession(f: Formats, { record: r }: SessionInfo): UserSession {
   return {
     userId: r.subjectId,
     nodeId: NODE_ID,
@@ -48,7 +48,7 @@ export function toUserSession({ record: r }: SessionInfo): UserSession {
     tenantUuid: r.organizationId,
     // Every sessiond user session starts with a local password sign-in.
     loginType: 'LOCAL',
-    device: deviceOf(r.userAgent),
+    device: deviceOf(f, r.userAgent),
     ip: r.ip,
   };
 }
@@ -57,11 +57,11 @@ export function toUserSession({ record: r }: SessionInfo): UserSession {
  * The active user sessions the caller may see (one user's, or everyone's in its scope),
  * newest first. Sessions of API credentials are not user sessions and are left out.
  */
-export async function activeUserSessions(core: Core, ctx: AuthContext | null, userId: string | undefined): Promise<UserSession[]> {
+export async function activeUserSessions(core: Core, f: Formats, ctx: AuthContext | null, userId: string | undefined): Promise<UserSession[]> {
   const out: UserSession[] = [];
   for (let offset = 0; out.length < MAX_LISTED_SESSIONS; offset += PAGE) {
     const page = await core.sessions.list(ctx, { userId, activeOnly: true, limit: PAGE, offset });
-    for (const s of page.items) if (s.record.subjectType === 'user' && out.length < MAX_LISTED_SESSIONS) out.push(toUserSession(s));
+    for (const s of page.items) if (s.record.subjectType === 'user' && out.length < MAX_LISTED_SESSIONS) out.push(toUserSession(f, s));
     if (offset + PAGE >= page.total) break;
   }
   return out;

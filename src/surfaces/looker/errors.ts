@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type ErrorCode, type FieldIssue } from '../../core/errors.js';
-import { toWireError } from '../../server/errors.js';
+import { httpStatusOf, toWireError } from '../../server/errors.js';
 
 /** Where the surface is mounted. */
 export const API_PREFIX = '/api/4.0';
@@ -12,21 +12,12 @@ export const API_PREFIX = '/api/4.0';
  */
 export const LOOKER_DOCS_BASE = 'https://cloud.google.com/looker/docs/r';
 
-/** Looker's status for each domain error code (invalid_argument with field issues becomes 422). */
+/** Looker's status for each domain error code: the common table, where Looker answers otherwise (invalid_argument with field issues becomes 422). */
 const lookerStatusOf = {
-  invalid_argument: 400,
+  ...httpStatusOf,
   policy_invalid: 422,
   invalid_credentials: 404, // Looker answers a failed login with 404 Not found
-  unauthenticated: 401,
-  permission_denied: 403,
-  not_found: 404,
-  already_exists: 409,
-  failed_precondition: 409,
-  session_limit_reached: 409,
   persistent_not_allowed: 422,
-  rate_limited: 429,
-  unavailable: 503,
-  internal: 500,
 } satisfies Record<ErrorCode, number>;
 
 /** Looker's fixed messages; other statuses carry the error's own message. */

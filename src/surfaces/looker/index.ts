@@ -1,7 +1,8 @@
-import { authenticate } from '../../server/auth.js';
 import { routeMissing } from '../../server/routes.js';
+import type { Surface } from '../../server/surface.js';
+import type { Formats } from '../shared/formats.js';
 import { loginRoutes, logoutRoutes, PUBLIC_ROUTES } from './auth-routes.js';
-import { sendLookerError } from './errors.js';
+import { API_PREFIX, sendLookerError } from './errors.js';
 import { sessionConfigRoutes } from './session-config.js';
 import type { LookerApp, LookerDeps } from './types.js';
 import { userSessionRoutes } from './user-sessions.js';
@@ -25,11 +26,23 @@ export async function lookerApi(app: LookerApp, deps: LookerDeps) {
   // The caller, before the body is read: a bad credential is 401 whatever the body.
   app.addHook('onRequest', async (req) => {
     if (req.routeOptions.url !== undefined && PUBLIC_ROUTES.has(req.routeOptions.url)) return;
-    req.auth = (await authenticate(deps.core, req)) ?? deps.defaultAuth ?? null;
+    req.auth = (await deps.auth.authenticate(req)) ?? deps.defaultAuth ?? null;
   });
 
   sessionConfigRoutes(app, deps);
   userSessionRoutes(app, deps);
   logoutRoutes(app, deps);
   await app.register(async (login) => loginRoutes(login as LookerApp, deps));
+}
+
+/** The Looker surface of one app. */
+export function lookerSurface(formats: Formats): Surface {
+  return {
+    name: 'looker',
+    prefix: API_PREFIX,
+    errorPrefixes: [`${API_PREFIX}/`],
+    errorHandler: sendLookerError,
+    register: (app, ctx) => lookerApi(app, { ...ctx, formats }),
+    edgeLimits: { [`POST ${API_PREFIX}/login`]: 'sign_in' },
+  };
 }

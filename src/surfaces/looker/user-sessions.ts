@@ -1,14 +1,14 @@
-import type { AuthContext } from '../../core/auth.js';
+import { type AuthContext, requirePermission } from '../../core/auth.js';
 import type { ActiveSession } from '../../core/sessions.js';
-import { isoTime } from '../shared/iso-time.js';
-import { describeUserAgent } from '../shared/user-agent.js';
+import type { Formats } from '../shared/formats.js';
 import { API_PREFIX } from './errors.js';
 import type { LookerApp, LookerDeps } from './types.js';
 
 type Params = { user_id: string; session_id?: string };
 
 /** Looker's Session fields from a sessiond session that is active now. */
-export function lookerSessionView(info: ActiveSession, ctx: AuthContext, url: string) {
+export function lookerSessionView(f: Formats, info: ActiveSession, ctx: AuthContext, url: string) {
+  const { isoTime, describeUserAgent } = f;
   const { record: r, verdict: v } = info;
   const ua = describeUserAgent(r.userAgent);
   return {
@@ -40,23 +40,23 @@ function pick<T extends Record<string, unknown>>(o: T, fields: unknown): Partial
 }
 
 /** GET /users/:user_id/sessions, GET and DELETE /users/:user_id/sessions/:session_id. */
-export function userSessionRoutes(app: LookerApp, { core }: LookerDeps) {
+export function userSessionRoutes(app: LookerApp, { core, formats }: LookerDeps) {
   const sessionUrl = (req: { protocol: string; host: string }, userId: string, id: string) =>
     `${req.protocol}://${req.host}${API_PREFIX}/users/${encodeURIComponent(userId)}/sessions/${encodeURIComponent(id)}`;
   const fieldsOf = (query: unknown) => (query as { fields?: unknown } | undefined)?.fields;
 
   app.get('/users/:user_id/sessions', { schema: { hide: true } }, async (req) => {
     const { user_id: userId } = req.params as Params;
-    const items = await core.sessions.listActiveOfUser(req.auth, userId);
-    const ctx = req.auth as AuthContext; // listActiveOfUser has checked sessions:read
-    return items.map((i) => pick(lookerSessionView(i, ctx, sessionUrl(req, userId, i.record.id)), fieldsOf(req.query)));
+    const ctx = requirePermission(req.auth, 'sessions:read');
+    const items = await core.sessions.listActiveOfUser(ctx, userId);
+    return items.map((i) => pick(lookerSessionView(formats, i, ctx, sessionUrl(req, userId, i.record.id)), fieldsOf(req.query)));
   });
 
   app.get('/users/:user_id/sessions/:session_id', { schema: { hide: true } }, async (req) => {
     const { user_id: userId, session_id: id = '' } = req.params as Params;
-    const info = await core.sessions.activeOfUser(req.auth, userId, id, 'read');
-    const ctx = req.auth as AuthContext; // activeOfUser has checked sessions:read
-    return pick(lookerSessionView(info, ctx, sessionUrl(req, userId, id)), fieldsOf(req.query));
+    const ctx = requirePermission(req.auth, 'sessions:read');
+    const info = await core.sessions.activeOfUser(ctx, userId, id, 'read');
+    return pick(lookerSessionView(formats, info, ctx, sessionUrl(req, userId, id)), fieldsOf(req.query));
   });
 
   app.delete('/users/:user_id/sessions/:session_id', { schema: { hide: true } }, async (req, reply) => {

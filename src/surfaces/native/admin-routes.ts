@@ -4,11 +4,12 @@ import { NewCredentialSchema } from '../../core/credentials.js';
 import { NewOrganizationSchema } from '../../core/organizations.js';
 import { type Policy, PolicyPatchSchema, PolicySchema, policyWarnings } from '../../core/policy.js';
 import { READ, WRITE } from './openapi.js';
-import type { App, SurfaceDeps } from './types.js';
-import { CredentialView, credentialView, EventView, eventView, IdParam, OrganizationView, organizationView } from './views.js';
+import type { App, NativeDeps } from './types.js';
+import { CredentialView, EventView, IdParam, OrganizationView } from './views.js';
 
 /** Policy, organizations, credentials and the audit log. */
-export function adminRoutes(app: App, { core }: SurfaceDeps) {
+export function adminRoutes(app: App, { core, views }: NativeDeps) {
+  const { credentialView, eventView, organizationView } = views;
   app.get(
     '/policy',
     { schema: { operationId: 'getPolicy', summary: 'The instance policy', tags: ['policy'], response: { 200: PolicySchema }, errors: READ } },

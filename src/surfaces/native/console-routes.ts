@@ -6,9 +6,8 @@ import { DomainError } from '../../core/errors.js';
 import { PolicyPatchSchema, PolicySchema } from '../../core/policy.js';
 import { LoginNameSchema } from '../../core/users.js';
 import { accountKey, limitSignIn } from '../../server/rate-limits.js';
-import { isoTime } from '../shared/iso-time.js';
 import { ANY, CONSOLE_COOKIE, NO_CREDENTIAL, PUBLIC_WRITE, READ, WRITE } from './openapi.js';
-import type { App, SurfaceDeps } from './types.js';
+import type { App, NativeDeps } from './types.js';
 import { FieldIssueView, IdParam } from './views.js';
 
 /**
@@ -62,7 +61,7 @@ function setCookie(reply: FastifyReply, c: ConsoleCookie, value: string, maxAgeS
  * has no console cookie or lacks the console header. A cookie whose session has ended is a 401
  * (the console then shows its sign-in page).
  */
-export async function consoleAuth(req: FastifyRequest, { core }: SurfaceDeps, cookie: ConsoleCookie): Promise<AuthContext | null> {
+export async function consoleAuth(req: FastifyRequest, { core }: NativeDeps, cookie: ConsoleCookie): Promise<AuthContext | null> {
   const header = req.headers[CONSOLE_HEADER];
   if (typeof header !== 'string') return null;
   const token = readCookie(req, cookieName(cookie));
@@ -155,8 +154,9 @@ const OverviewView = Type.Object(
 );
 
 /** The console's own calls: its session, the policy impact preview, and the overview. */
-export function consoleRoutes(app: App, deps: SurfaceDeps, cookie: ConsoleCookie) {
+export function consoleRoutes(app: App, deps: NativeDeps, cookie: ConsoleCookie) {
   const { core } = deps;
+  const { isoTime } = deps.formats;
   const answer = (c: ConsoleCaller) => {
     const v = c.session.verdict;
     const policy = core.policies.effective(c.session.record.organizationId);
@@ -293,8 +293,8 @@ export function consoleRoutes(app: App, deps: SurfaceDeps, cookie: ConsoleCookie
     async (req) => {
       const windowMs = 3_600_000;
       const o = await core.overview.sessions(req.auth, windowMs);
-      const recent = deps.recentSignIns;
-      const buckets = recent ? recent.buckets(o.nowMs, 5, 12) : [];
+      // This node's recent sign-in attempts, counted by the metrics.
+      const buckets = deps.metrics.recentSignIns.buckets(o.nowMs, 5, 12);
       return {
         now: isoTime(o.nowMs),
         activeSessions: o.activeSessions,

@@ -1,48 +1,22 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Static } from 'typebox';
-import type { AuthContext } from '../../core/auth.js';
-import { authenticate } from '../../server/auth.js';
-import { sendError, toWireError, type WireError } from '../../server/errors.js';
+import type { FastifyRequest } from 'fastify';
+import { consoleServed } from '../../server/console-assets.js';
 import { jsonBody } from '../../server/json-body.js';
 import { routeMissing } from '../../server/routes.js';
+import type { App, Surface } from '../../server/surface.js';
+import type { Formats } from '../shared/formats.js';
 import { adminRoutes } from './admin-routes.js';
+import { answerTemplates } from './answer-template.js';
 import { consoleAuth, consoleRoutes } from './console-routes.js';
-import { ErrorSchema } from './openapi.js';
+import { nativeErrorHandler } from './errors.js';
+import { createFastIntrospect, INTROSPECT_ROUTE } from './fast-introspect.js';
+import { ErrorSchema, nativeOpenApi } from './openapi.js';
 import { sessionRoutes } from './session-routes.js';
-import type { App, SurfaceDeps } from './types.js';
+import type { NativeDeps } from './types.js';
 import { userRoutes } from './user-routes.js';
-import type { ErrorView } from './views.js';
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** The authenticated caller, or null when no Authorization header was sent. */
-    auth: AuthContext | null;
-  }
-}
-
-/** The native error body: one shape for all of /v1. */
-export const nativeErrorBody = (w: WireError, requestId: string): Static<typeof ErrorView> => ({
-  error: { code: w.code, message: w.message, requestId, details: w.issues },
-});
-
-/** Every error of the native API leaves in its one shape (also used for the framework's own URL errors). */
-export function nativeErrorHandler(err: unknown, req: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const w = toWireError(err, req);
-  if (w.status === 401) void reply.header('www-authenticate', bearerChallenge(req, w));
-  return sendError(reply, w, nativeErrorBody(w, req.id));
-}
-
-/**
- * RFC 6750's challenge: which scheme and realm to authenticate with, and `invalid_token` when a
- * credential was sent and refused. A refused sign-in (wrong password) has no credential to blame:
- * the same challenge whether the account exists or not.
- */
-function bearerChallenge(req: FastifyRequest, w: WireError): string {
-  return w.code === 'unauthenticated' && req.headers.authorization !== undefined ? 'Bearer realm="sessiond", error="invalid_token"' : 'Bearer realm="sessiond"';
-}
+import { nativeViews } from './views.js';
 
 /** sessiond's own API under /v1 (CONTRACT §4). */
-export async function nativeApi(app: App, deps: SurfaceDeps) {
+export async function nativeApi(app: App, deps: NativeDeps) {
   // The native API takes JSON only: without Fastify's default text/plain parser, any other
   // body type gets 415 unsupported_media_type (this plugin's scope only; other surfaces keep theirs).
   app.removeContentTypeParser(['text/plain', 'application/json']);
@@ -50,7 +24,7 @@ export async function nativeApi(app: App, deps: SurfaceDeps) {
   app.addHook('preHandler', async (req) => {
     const cookie = deps.consoleCookie;
     req.auth =
-      (await authenticate(deps.core, req)) ?? (cookie && !isConsoleSignIn(req) ? await consoleAuth(req, deps, cookie) : null) ?? deps.defaultAuth ?? null;
+      (await deps.auth.authenticate(req)) ?? (cookie && !isConsoleSignIn(req) ? await consoleAuth(req, deps, cookie) : null) ?? deps.defaultAuth ?? null;
   });
   app.setErrorHandler(nativeErrorHandler);
   // The OpenAPI document's error responses refer to it (src/surfaces/native/openapi.ts).
@@ -64,3 +38,36 @@ export async function nativeApi(app: App, deps: SurfaceDeps) {
 
 /** Signing in to the console must work whatever stale cookie the browser still holds. */
 const isConsoleSignIn = (req: FastifyRequest) => req.method === 'POST' && req.routeOptions.url === '/v1/console/session';
+
+/**
+ * The native surface of one app: /v1, its OpenAPI document, and the validation fast path ahead
+ * of Fastify, which answers with the same views (and this app's answer templates).
+ */
+export function nativeSurface(formats: Formats): Surface {
+  const views = nativeViews(formats);
+  return {
+    name: 'native',
+    prefix: '/v1',
+    errorHandler: nativeErrorHandler,
+    register: (app, ctx) =>
+      nativeApi(app, {
+        ...ctx,
+        formats,
+        views,
+        consoleCookie: consoleServed(ctx.config, ctx.defaultAuth) ? { secure: ctx.config.consoleCookieSecure } : null,
+      }),
+    ahead: (ctx) =>
+      createFastIntrospect(ctx, {
+        introspectionAnswer: views.introspectionAnswer,
+        activeAnswerText: answerTemplates(views.introspectionAnswer, formats.isoTime),
+      }),
+    aheadPosts: [INTROSPECT_ROUTE],
+    openapi: nativeOpenApi,
+    edgeLimits: {
+      'POST /v1/sessions': 'sign_in',
+      'POST /v1/sessions/password': 'sign_in',
+      'POST /v1/console/session': 'sign_in',
+      [`POST ${INTROSPECT_ROUTE}`]: 'introspect',
+    },
+  };
+}

@@ -1,4 +1,5 @@
 import type { FastifySchema } from 'fastify';
+import type { OpenApiContribution } from '../../server/surface.js';
 import { ErrorView } from './views.js';
 
 // What the OpenAPI document (GET /v1/openapi.json) says about errors and credentials. Each route
@@ -64,3 +65,30 @@ export const PUBLIC_WRITE: readonly ErrorStatus[] = [...ANY, 413, 415];
 export const NO_CREDENTIAL = { security: [] };
 /** The admin console's own session: its cookie, not a credential (src/surfaces/native/console-routes.ts). */
 export const CONSOLE_COOKIE = { security: [{ consoleCookie: [] }] };
+
+/** The document of /v1 (`GET /v1/openapi.json`): its fixed part, and each route's errors as Error responses. */
+export const nativeOpenApi: OpenApiContribution = {
+  path: '/v1/openapi.json',
+  document: (version) => ({
+    openapi: '3.1.0',
+    info: {
+      title: 'sessiond native API',
+      version,
+      description: 'Sessions, users, credentials and the session policy. Errors: {"error":{code,message,requestId,details[]}}.',
+    },
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'A credential secret (also accepted as `Api-Token <secret>` and `token <secret>`).' },
+        consoleCookie: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: '__Host-sessiond-console',
+          description:
+            'The admin console session (`sessiond-console` when SESSIOND_CONSOLE_COOKIE_SECURE=false). It authenticates a /v1 call only together with the `X-Sessiond-Console` header.',
+        },
+      },
+    },
+    security: [{ bearer: [] }],
+  }),
+  transform: withErrorResponses,
+};

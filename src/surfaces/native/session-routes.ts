@@ -3,8 +3,8 @@ import { DEFAULT_ORGANIZATION_ID } from '../../core/auth.js';
 import { LoginNameSchema } from '../../core/users.js';
 import { accountKey, limitSignIn } from '../../server/rate-limits.js';
 import { NO_CREDENTIAL, PUBLIC_WRITE, READ, WRITE } from './openapi.js';
-import type { App, SurfaceDeps } from './types.js';
-import { IdParam, Introspection, introspectionAnswer, listedSessionView, Paging, pageOf, SessionView, sessionView, TokenBody } from './views.js';
+import type { App, NativeDeps } from './types.js';
+import { IdParam, Introspection, Paging, pageOf, SessionView, TokenBody } from './views.js';
 
 const SignIn = Type.Object(
   {
@@ -20,7 +20,8 @@ const SignIn = Type.Object(
 const SignedIn = Type.Object({ session: SessionView, token: Type.String({ description: '256-bit opaque token, shown once.' }) });
 
 /** Sign-in, validation and revocation of sessions. */
-export function sessionRoutes(app: App, { core, rateLimits }: SurfaceDeps) {
+export function sessionRoutes(app: App, { core, rateLimits, views }: NativeDeps) {
+  const { sessionView, listedSessionView, introspectionAnswer } = views;
   const client = (req: { ip: string; headers: Record<string, unknown> }) => ({
     ip: req.ip,
     userAgent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'].slice(0, 512) : null,

@@ -2,11 +2,12 @@ import Type from 'typebox';
 import type { User } from '../../core/ports.js';
 import { NewUserSchema, PasswordSchema, RoleSchema } from '../../core/users.js';
 import { READ, WRITE } from './openapi.js';
-import type { App, SurfaceDeps } from './types.js';
-import { IdParam, listedSessionView, Paging, pageOf, SessionView, UserView, userView } from './views.js';
+import type { App, NativeDeps } from './types.js';
+import { IdParam, Paging, pageOf, SessionView, UserView } from './views.js';
 
 /** Users and their sessions. */
-export function userRoutes(app: App, { core }: SurfaceDeps) {
+export function userRoutes(app: App, { core, views }: NativeDeps) {
+  const { listedSessionView, userView } = views;
   const view = (u: User) => userView(u, core.users.lockState(u));
   app.post(
     '/users',

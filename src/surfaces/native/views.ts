@@ -5,13 +5,10 @@ import type { Policy } from '../../core/policy.js';
 import { PolicyPatchSchema, PolicySchema } from '../../core/policy.js';
 import type { Credential, EventRecord, Organization, User } from '../../core/ports.js';
 import { type IntrospectResult, isActiveSession, type SessionInfo } from '../../core/sessions.js';
-import { isoTime } from '../shared/iso-time.js';
-import { describeUserAgent } from '../shared/user-agent.js';
+import type { Formats } from '../shared/formats.js';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Time = Type.String({ format: 'date-time' });
-const iso = isoTime;
-const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
 export const SessionView = Type.Object(
   {
@@ -47,34 +44,6 @@ export const SessionView = Type.Object(
   { title: 'Session' },
 );
 
-/** A session in a list, with the name of the user or credential it belongs to. */
-export const listedSessionView = (names: ReadonlyMap<string, string>) => (info: SessionInfo) => ({
-  ...sessionView(info),
-  subjectName: names.get(info.record.subjectId) ?? null,
-  device: describeUserAgent(info.record.userAgent),
-});
-
-export function sessionView(info: SessionInfo) {
-  const { record: r, verdict: v } = info;
-  return {
-    id: r.id,
-    subjectType: r.subjectType,
-    userId: r.subjectType === 'user' ? r.subjectId : null,
-    credentialId: r.subjectType === 'credential' ? r.subjectId : null,
-    organizationId: r.organizationId,
-    role: r.role,
-    persistent: r.persistent,
-    active: v.active,
-    endReason: v.active ? null : v.reason,
-    createdAt: iso(r.createdAtMs),
-    lastActiveAt: iso(r.lastActiveAtMs),
-    expiresAt: iso(v.active ? v.absoluteDeadlineMs : v.endedAtMs),
-    idleExpiresAt: v.active ? isoOrNull(v.idleDeadlineMs) : null,
-    endedAt: v.active ? null : iso(v.endedAtMs),
-    location: { ip: r.ip, userAgent: r.userAgent, country: r.country, city: r.city, lastIp: r.lastIp },
-  };
-}
-
 export const Introspection = Type.Object(
   {
     active: Type.Boolean(),
@@ -99,11 +68,6 @@ export const Introspection = Type.Object(
   { title: 'Introspection' },
 );
 
-/** The answer of introspection (CONTRACT §4), for the Fastify route and the fast path alike. */
-export function introspectionAnswer(r: IntrospectResult): Static<typeof Introspection> {
-  return isActiveSession(r) ? { active: true, session: sessionView(r) } : { active: false, reason: r.verdict.reason };
-}
-
 export const UserView = Type.Object(
   {
     id: Type.String(),
@@ -122,20 +86,6 @@ export const UserView = Type.Object(
   },
   { title: 'User' },
 );
-export const userView = (u: User, lock: LockState) => ({
-  id: u.id,
-  loginName: u.loginName,
-  displayName: u.displayName,
-  role: u.role,
-  organizationId: u.organizationId,
-  disabled: u.disabled,
-  createdAt: iso(u.createdAtMs),
-  updatedAt: iso(u.updatedAtMs),
-  locked: lock.locked,
-  lockedUntil: isoOrNull(lock.lockedUntilMs),
-  failedPasswordAttempts: lock.failedPasswordAttempts,
-});
-
 export const CredentialView = Type.Object(
   {
     id: Type.String(),
@@ -148,16 +98,6 @@ export const CredentialView = Type.Object(
   },
   { title: 'Credential' },
 );
-export const credentialView = (c: Credential) => ({
-  id: c.id,
-  clientId: c.clientId,
-  name: c.name,
-  permissions: c.permissions,
-  organizationId: c.organizationId,
-  createdAt: iso(c.createdAtMs),
-  revokedAt: isoOrNull(c.revokedAtMs),
-});
-
 export const OrganizationView = Type.Object(
   {
     id: Type.String(),
@@ -168,14 +108,6 @@ export const OrganizationView = Type.Object(
   },
   { title: 'Organization' },
 );
-export const organizationView = (o: Organization, effective: Policy) => ({
-  id: o.id,
-  name: o.name,
-  createdAt: iso(o.createdAtMs),
-  policyOverride: o.policyOverride,
-  effectivePolicy: effective,
-});
-
 export const EventView = Type.Object(
   {
     id: Type.Integer(),
@@ -190,18 +122,6 @@ export const EventView = Type.Object(
   },
   { title: 'Event' },
 );
-export const eventView = (e: EventRecord) => ({
-  id: e.id,
-  aggregateType: e.aggregateType,
-  aggregateId: e.aggregateId,
-  sequence: e.sequence,
-  type: e.type,
-  actor: e.actor,
-  organizationId: e.organizationId,
-  at: iso(e.atMs),
-  data: e.data,
-});
-
 /** Codes a native error may carry: the domain's, and the transport's own (src/server/errors.ts). */
 const errorCodeValues = [...errorCodes, 'payload_too_large', 'unsupported_media_type', 'method_not_allowed'] as const;
 
@@ -231,3 +151,90 @@ export const pageOf = <T extends TSchema>(item: T) =>
 
 export const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) });
 export const TokenBody = Type.Object({ token: Type.String({ minLength: 1, maxLength: 512 }) }, { additionalProperties: false });
+
+/** The views of one app's answers, written with its formats (src/surfaces/shared/formats.ts). */
+export function nativeViews(f: Formats) {
+  const iso = f.isoTime;
+  const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
+
+  function sessionView(info: SessionInfo) {
+    const { record: r, verdict: v } = info;
+    return {
+      id: r.id,
+      subjectType: r.subjectType,
+      userId: r.subjectType === 'user' ? r.subjectId : null,
+      credentialId: r.subjectType === 'credential' ? r.subjectId : null,
+      organizationId: r.organizationId,
+      role: r.role,
+      persistent: r.persistent,
+      active: v.active,
+      endReason: v.active ? null : v.reason,
+      createdAt: iso(r.createdAtMs),
+      lastActiveAt: iso(r.lastActiveAtMs),
+      expiresAt: iso(v.active ? v.absoluteDeadlineMs : v.endedAtMs),
+      idleExpiresAt: v.active ? isoOrNull(v.idleDeadlineMs) : null,
+      endedAt: v.active ? null : iso(v.endedAtMs),
+      location: { ip: r.ip, userAgent: r.userAgent, country: r.country, city: r.city, lastIp: r.lastIp },
+    };
+  }
+
+  /** A session in a list, with the name of the user or credential it belongs to. */
+  const listedSessionView = (names: ReadonlyMap<string, string>) => (info: SessionInfo) => ({
+    ...sessionView(info),
+    subjectName: names.get(info.record.subjectId) ?? null,
+    device: f.describeUserAgent(info.record.userAgent),
+  });
+
+  /** The answer of introspection (CONTRACT §4), for the Fastify route and the fast path alike. */
+  function introspectionAnswer(r: IntrospectResult): Static<typeof Introspection> {
+    return isActiveSession(r) ? { active: true, session: sessionView(r) } : { active: false, reason: r.verdict.reason };
+  }
+
+  const userView = (u: User, lock: LockState) => ({
+    id: u.id,
+    loginName: u.loginName,
+    displayName: u.displayName,
+    role: u.role,
+    organizationId: u.organizationId,
+    disabled: u.disabled,
+    createdAt: iso(u.createdAtMs),
+    updatedAt: iso(u.updatedAtMs),
+    locked: lock.locked,
+    lockedUntil: isoOrNull(lock.lockedUntilMs),
+    failedPasswordAttempts: lock.failedPasswordAttempts,
+  });
+
+  const credentialView = (c: Credential) => ({
+    id: c.id,
+    clientId: c.clientId,
+    name: c.name,
+    permissions: c.permissions,
+    organizationId: c.organizationId,
+    createdAt: iso(c.createdAtMs),
+    revokedAt: isoOrNull(c.revokedAtMs),
+  });
+
+  const organizationView = (o: Organization, effective: Policy) => ({
+    id: o.id,
+    name: o.name,
+    createdAt: iso(o.createdAtMs),
+    policyOverride: o.policyOverride,
+    effectivePolicy: effective,
+  });
+
+  const eventView = (e: EventRecord) => ({
+    id: e.id,
+    aggregateType: e.aggregateType,
+    aggregateId: e.aggregateId,
+    sequence: e.sequence,
+    type: e.type,
+    actor: e.actor,
+    organizationId: e.organizationId,
+    at: iso(e.atMs),
+    data: e.data,
+  });
+
+  return { sessionView, listedSessionView, introspectionAnswer, userView, credentialView, organizationView, eventView };
+}
+
+export type NativeViews = ReturnType<typeof nativeViews>;

@@ -13,12 +13,11 @@ import {
   SetSessionResponseSchema,
 } from '@zitadel/proto/zitadel/session/v2/session_service_pb.js';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { authenticate } from '../../server/auth.js';
 import { logFailure } from '../../server/errors.js';
 import { jsonBody } from '../../server/json-body.js';
 import { MethodNotAllowedError, routeMissing } from '../../server/routes.js';
+import type { App, SurfaceContext } from '../../server/surface.js';
 import { InvalidUtf8BodyError, UnsupportedCharsetError } from '../../server/utf8-body.js';
-import type { App, SurfaceDeps } from '../native/types.js';
 import { type CallInfo, httpStatusOfCode, toConnectError, ZitadelSessionApi, zitadelError } from './service.js';
 
 /** ZITADEL's REST error body: `{code, message, details:[{"@type", id, message}]}`. */
@@ -91,10 +90,10 @@ export function zitadelRestErrorHandler(err: unknown, req: FastifyRequest, reply
   return sendConnectError(reply, ce);
 }
 
-export async function zitadelRest(app: App, deps: SurfaceDeps) {
-  const api = new ZitadelSessionApi(deps.core, deps.rateLimits ?? null);
+export async function zitadelRest(app: App, deps: SurfaceContext) {
+  const api = new ZitadelSessionApi(deps.core, deps.rateLimits);
   const call = async (req: FastifyRequest): Promise<CallInfo> => ({
-    auth: (await authenticate(deps.core, req)) ?? deps.defaultAuth ?? null,
+    auth: (await deps.auth.authenticate(req)) ?? deps.defaultAuth ?? null,
     client: { ip: req.ip, userAgent: req.headers['user-agent'] ?? null },
   });
 

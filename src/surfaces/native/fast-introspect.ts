@@ -1,26 +1,21 @@
 import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import type { Logger } from 'pino';
-import { DomainError } from '../core/errors.js';
-import type { Core } from '../core/index.js';
-import type { IntrospectResult, SessionInfo } from '../core/sessions.js';
-import { validator } from '../core/validate.js';
-import { nativeErrorBody } from '../surfaces/native/index.js';
-import { introspectionAnswer, TokenBody } from '../surfaces/native/views.js';
-import { activeAnswerText } from './answer-template.js';
-import { httpStatusOf, logFailure, type WireError } from './errors.js';
-import type { Metrics } from './metrics.js';
-import { type AddressRateLimit, INTROSPECT_LIMIT_MESSAGE } from './rate-limits.js';
-import { declaresOtherCharset } from './utf8-body.js';
+import { DomainError } from '../../core/errors.js';
+import { type IntrospectResult, isActiveSession } from '../../core/sessions.js';
+import { validator } from '../../core/validate.js';
+import { httpStatusOf, logFailure, type WireError } from '../../server/errors.js';
+import { INTROSPECT_LIMIT_MESSAGE } from '../../server/rate-limits.js';
+import { REQUEST_ID } from '../../server/rpc-observe.js';
+import type { AheadHandler, RawResponse as Res, SurfaceContext } from '../../server/surface.js';
+import { declaresOtherCharset } from '../../server/utf8-body.js';
+import type { answerTemplates } from './answer-template.js';
+import { nativeErrorBody } from './errors.js';
+import { type NativeViews, TokenBody } from './views.js';
 
-type Req = IncomingMessage | Http2ServerRequest;
-type Res = ServerResponse | Http2ServerResponse;
-
-const ROUTE = '/v1/sessions/introspect';
+/** The path served ahead of Fastify (also a Fastify route, for what this path declines). */
+export const INTROSPECT_ROUTE = '/v1/sessions/introspect';
 const MAX_BODY = 2048; // a token is at most 512 characters
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const tokenBody = validator(TokenBody);
 /** `application/json`, with parameters or not, and nothing that merely starts like it (`application/jsonx`). */
 const isJsonType = (t: string) => t.startsWith('application/json') && (t.length === 16 || ((t[16] === ';' || t[16] === ' ') && !declaresOtherCharset(t)));
@@ -55,24 +50,30 @@ function failed(res: Res, send: (status: number, body: unknown) => void, request
  * per-request machinery (routing, hooks, child logger, serializer). It calls the same core
  * method, validates with the same schema and answers with the same body and error shape as
  * the Fastify route, which still serves every request this path declines (other content
- * types, chunked or large bodies, trusted proxies). `limit` (off by default) is the per-node
+ * types, chunked or large bodies, trusted proxies). `rateLimits.introspect` (off by default) is the per-node
  * introspection limit per client address: a Map lookup and a counter, no Redis.
  */
-export function createFastIntrospect(core: Core, metrics: Metrics, o: { trustProxy: boolean; logger?: Logger; limit?: AddressRateLimit | null }) {
-  const limit = o.limit ?? null;
+export function createFastIntrospect(
+  ctx: Pick<SurfaceContext, 'core' | 'metrics' | 'logger' | 'config' | 'rateLimits'>,
+  answers: { introspectionAnswer: NativeViews['introspectionAnswer']; activeAnswerText: ReturnType<typeof answerTemplates> },
+): AheadHandler {
+  const { core, metrics, logger } = ctx;
+  const { introspectionAnswer, activeAnswerText } = answers;
+  const trustProxy = ctx.config.trustProxy;
+  const limit = ctx.rateLimits.introspect;
   // Bound once: a labelled child costs a map lookup, label objects cost hashing per request.
-  const latency = metrics.latency.labels({ route: ROUTE });
+  const latency = metrics.latency.labels({ route: INTROSPECT_ROUTE });
   const counters = new Map<number, ReturnType<typeof metrics.requests.labels>>();
   const counted = (status: number) => {
     let c = counters.get(status);
     if (!c) {
-      c = metrics.requests.labels({ route: ROUTE, method: 'POST', status: String(status) });
+      c = metrics.requests.labels({ route: INTROSPECT_ROUTE, method: 'POST', status: String(status) });
       counters.set(status, c);
     }
     return c;
   };
-  return (req: Req, res: Res): boolean => {
-    if (o.trustProxy || req.method !== 'POST' || req.url !== ROUTE) return false;
+  return (req, res) => {
+    if (trustProxy || req.method !== 'POST' || req.url !== INTROSPECT_ROUTE) return false;
     const type = req.headers['content-type'];
     const length = Number(req.headers['content-length']);
     if (typeof type !== 'string' || !isJsonType(type) || !(length > 0 && length <= MAX_BODY)) return false;
@@ -124,10 +125,10 @@ export function createFastIntrospect(core: Core, metrics: Metrics, o: { trustPro
         const token = (body as { token: string }).token;
         const answer = (r: IntrospectResult) => {
           try {
-            if (!r.verdict.active || !('record' in r)) return sendText(200, JSON.stringify(introspectionAnswer(r)));
-            sendText(200, activeAnswerText(r as SessionInfo & { verdict: { active: true } }, core.policies.effective(r.record.organizationId)));
+            if (!isActiveSession(r)) return sendText(200, JSON.stringify(introspectionAnswer(r)));
+            sendText(200, activeAnswerText(r, core.policies.effective(r.record.organizationId)));
           } catch (err) {
-            failed(res, send, requestId, err, o.logger);
+            failed(res, send, requestId, err, logger);
           }
         };
         const cached = core.sessions.introspectIfCached(token, client);
@@ -135,9 +136,9 @@ export function createFastIntrospect(core: Core, metrics: Metrics, o: { trustPro
           answer(cached);
           return;
         }
-        core.sessions.introspect(token, client).then(answer, (err: unknown) => failed(res, send, requestId, err, o.logger));
+        core.sessions.introspect(token, client).then(answer, (err: unknown) => failed(res, send, requestId, err, logger));
       } catch (err) {
-        failed(res, send, requestId, err, o.logger);
+        failed(res, send, requestId, err, logger);
       }
     });
     return true;

@@ -2,7 +2,7 @@ import { type AuthContext, DEFAULT_ORGANIZATION_ID, requirePermission, targetOrg
 import { DomainError } from '../../core/errors.js';
 import type { Core } from '../../core/index.js';
 import type { SessionRecord } from '../../core/ports.js';
-import { describeUserAgent } from '../shared/user-agent.js';
+import type { Formats } from '../shared/formats.js';
 
 /** LogScale's `User` as sessiond can fill it. */
 export interface UserView {
@@ -15,6 +15,7 @@ export interface UserView {
 export interface GraphqlContext {
   auth: AuthContext | null;
   core: Core;
+  formats: Formats;
   /** User names looked up during this request (users:read), by user id. */
   users: Map<string, Promise<UserView>>;
 }
@@ -70,8 +71,8 @@ export function userOf(c: GraphqlContext, userId: string): Promise<UserView> {
 }
 
 /** "Chrome 120 on macOS 14" from the stored user agent; empty when none was recorded. */
-export function clientInfoOf(s: SessionRecord): string {
-  const d = describeUserAgent(s.userAgent);
+export function clientInfoOf(f: Formats, s: SessionRecord): string {
+  const d = f.describeUserAgent(s.userAgent);
   const parts = [d.browser, d.operatingSystem].filter((x): x is string => x !== null);
   if (parts.length) return parts.join(' on ');
   return s.userAgent ?? '';
@@ -138,7 +139,7 @@ async function sortKeys(c: GraphqlContext, rows: SessionRecord[], by: SessionsAr
     case 'Location':
       return rows.map(locationOf);
     case 'ClientInfo':
-      return rows.map(clientInfoOf);
+      return rows.map((s) => clientInfoOf(c.formats, s));
     case 'User':
       return Promise.all(rows.map(async (s) => (await userOf(c, s.subjectId)).username));
   }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { App } from '../native/types.js';
+import type { App } from '../../server/surface.js';
 
 // GraphiQL at /graphiql, served from the npm packages (graphiql's UMD bundle, React 18's) rather
 // than a CDN, so the explorer works offline like the admin console, under the same kind of CSP:

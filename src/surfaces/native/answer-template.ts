@@ -1,7 +1,7 @@
-import type { Policy } from '../core/policy.js';
-import type { SessionInfo } from '../core/sessions.js';
-import { introspectionAnswer } from '../surfaces/native/views.js';
-import { isoTime } from '../surfaces/shared/iso-time.js';
+import type { Policy } from '../../core/policy.js';
+import type { ActiveSession } from '../../core/sessions.js';
+import type { Formats } from '../shared/formats.js';
+import type { NativeViews } from './views.js';
 
 /**
  * The active introspection answer, written from a template: of a session's answer only three
@@ -27,31 +27,35 @@ interface Template {
 
 const MARK: Record<Kind, string> = { a: '\u0000a\u0000', i: '\u0000i\u0000', p: '\u0000p\u0000' };
 const MARKED = /"\\u0000([aip])\\u0000"/g;
-const templates = new WeakMap<object, Template | null>();
 
-type Active = SessionInfo & { verdict: { active: true } };
+type IntrospectionAnswer = NativeViews['introspectionAnswer'];
 
-export function activeAnswerText(info: Active, policy: Policy): string {
-  const key = info.record.metadata;
-  let t = templates.get(key);
-  if (t === undefined || (t !== null && (t.policy !== policy || t.id !== info.record.id))) {
-    t = build(info, policy);
-    templates.set(key, t);
+/** The active answers of one app: its own templates, written with its views and formats. */
+export function answerTemplates(introspectionAnswer: IntrospectionAnswer, isoTime: Formats['isoTime']) {
+  const templates = new WeakMap<object, Template | null>();
+
+  function value(kind: Kind, info: ActiveSession): string {
+    if (kind === 'a') return `"${isoTime(info.record.lastActiveAtMs)}"`;
+    if (kind === 'i') return `"${isoTime(info.verdict.idleDeadlineMs as number)}"`;
+    return JSON.stringify(info.record.lastIp);
   }
-  if (t === null) return JSON.stringify(introspectionAnswer(info));
-  let out = t.parts[0] as string;
-  for (let i = 0; i < t.kinds.length; i++) out += value(t.kinds[i] as Kind, info) + (t.parts[i + 1] as string);
-  return out;
-}
 
-function value(kind: Kind, info: Active): string {
-  if (kind === 'a') return `"${isoTime(info.record.lastActiveAtMs)}"`;
-  if (kind === 'i') return `"${isoTime(info.verdict.idleDeadlineMs as number)}"`;
-  return JSON.stringify(info.record.lastIp);
+  return function activeAnswerText(info: ActiveSession, policy: Policy): string {
+    const key = info.record.metadata;
+    let t = templates.get(key);
+    if (t === undefined || (t !== null && (t.policy !== policy || t.id !== info.record.id))) {
+      t = build(introspectionAnswer, info, policy);
+      templates.set(key, t);
+    }
+    if (t === null) return JSON.stringify(introspectionAnswer(info));
+    let out = t.parts[0] as string;
+    for (let i = 0; i < t.kinds.length; i++) out += value(t.kinds[i] as Kind, info) + (t.parts[i + 1] as string);
+    return out;
+  };
 }
 
 /** Null when the answer cannot be cut safely (a stored value that looks like a mark). */
-function build(info: Active, policy: Policy): Template | null {
+function build(introspectionAnswer: IntrospectionAnswer, info: ActiveSession, policy: Policy): Template | null {
   const answer = introspectionAnswer(info) as { session: { lastActiveAt: string; idleExpiresAt: string | null; location: { lastIp: string | null } } };
   const s = answer.session;
   const expected: Kind[] = s.idleExpiresAt === null ? ['a', 'p'] : ['a', 'i', 'p'];

@@ -113,7 +113,7 @@ export const resolvers = {
   Session: {
     user: (s: SessionRecord, _args: unknown, c: GraphqlContext) => userOf(c, s.subjectId),
     ip: (s: SessionRecord) => s.ip ?? '',
-    clientInfo: (s: SessionRecord) => clientInfoOf(s),
+    clientInfo: (s: SessionRecord, _args: unknown, c: GraphqlContext) => clientInfoOf(c.formats, s),
     createdAt: (s: SessionRecord) => s.createdAtMs,
     lastActivityAt: (s: SessionRecord) => s.lastActiveAtMs,
     isCurrentSession: (s: SessionRecord, _args: unknown, c: GraphqlContext) => c.auth?.sessionId === s.id,

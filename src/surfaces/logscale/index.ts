@@ -2,8 +2,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ExecutionResult } from 'graphql';
 import mercurius from 'mercurius';
 import { DomainError } from '../../core/errors.js';
-import { authenticate } from '../../server/auth.js';
-import type { App, SurfaceDeps } from '../native/types.js';
+import type { App, Surface } from '../../server/surface.js';
+import type { SurfaceDeps } from '../shared/deps.js';
+import type { Formats } from '../shared/formats.js';
 import { documentErrorOf, fieldError, sendGraphqlFailure } from './errors.js';
 import { serveGraphiql } from './graphiql.js';
 import { escapeControlCharsInStrings } from './lenient-json.js';
@@ -53,7 +54,7 @@ export async function logscaleGraphql(app: App, deps: SurfaceDeps) {
     if (req.method === 'GET' && !(req.query as { query?: string }).query && /\btext\/html\b/.test(req.headers.accept ?? '')) {
       return reply.redirect('/graphiql', 302);
     }
-    req.auth = (await authenticate(deps.core, req)) ?? deps.defaultAuth ?? null;
+    req.auth = (await deps.auth.authenticate(req)) ?? deps.defaultAuth ?? null;
     if (!req.auth) throw new DomainError('unauthenticated', 'a credential is required: send Authorization: Bearer <secret>');
   });
 
@@ -84,7 +85,7 @@ export async function logscaleGraphql(app: App, deps: SurfaceDeps) {
     validationRules: [rootFieldLimit, noSubscriptions],
     graphql: { parseOptions: { maxTokens: GRAPHQL_MAX_TOKENS } },
     additionalRouteOptions: { bodyLimit: GRAPHQL_BODY_LIMIT_BYTES },
-    context: (req): GraphqlContext => ({ auth: req.auth, core: deps.core, users: new Map() }),
+    context: (req): GraphqlContext => ({ auth: req.auth, core: deps.core, formats: deps.formats, users: new Map() }),
     errorHandler: (err: unknown, req: FastifyRequest, reply: FastifyReply) => {
       void sendGraphqlFailure(err, req, reply);
     },
@@ -100,6 +101,16 @@ export async function logscaleGraphql(app: App, deps: SurfaceDeps) {
   });
 
   serveGraphiql(app);
+}
+
+/** The LogScale surface of one app: `/graphql` and GraphiQL, at the root. */
+export function logscaleSurface(formats: Formats): Surface {
+  return {
+    name: 'logscale',
+    errorPrefixes: [GRAPHQL_PATH, '/graphiql'],
+    errorHandler: sendGraphqlFailure,
+    register: (app, ctx) => logscaleGraphql(app, { ...ctx, formats }),
+  };
 }
 
 /** False only for JSON that is not an object (an array, a string, a number): text that is not JSON is mercurius' to refuse. */
