@@ -158,6 +158,33 @@ const options = {
     Type.Boolean({ default: true }),
     "Mark the console's session cookie Secure (sent over HTTPS only; browsers also send it to http://localhost). Turn off only to reach the console over plain HTTP on another address, e.g. a test network.",
   ),
+  cookieSecure: opt(
+    'SESSIOND_COOKIE_SECURE',
+    Type.Boolean({ default: true }),
+    'Mark the session cookie of the sign-in page Secure (HTTPS only). Off is accepted only while sessiond listens on a loopback address (plain http://127.0.0.1 development).',
+  ),
+  cookieDomain: opt(
+    'SESSIOND_COOKIE_DOMAIN',
+    Type.Optional(
+      Type.String({ minLength: 1, maxLength: 253, pattern: '^\\.?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$' }),
+    ),
+    'Domain of the session cookie (e.g. example.com), so that one sign-in covers the apps of that parent domain; the cookie is then __Secure-sessiond. Unset: the cookie belongs to the host of the sign-in page only (__Host-sessiond).',
+  ),
+  whoamiMaxAge: opt(
+    'SESSIOND_WHOAMI_MAX_AGE',
+    Type.Integer({ minimum: 0, maximum: 300, default: 0 }),
+    "Seconds a 200 of GET /v1/sessions/whoami and /v1/forward-auth may be cached (Cache-Control: private, max-age), never past the session's nearest deadline; 0 = no-store. A cache lets a revoked session through for up to this long.",
+  ),
+  allowedRedirectDomains: opt(
+    'SESSIOND_ALLOWED_REDIRECT_DOMAINS',
+    Type.Optional(Type.String({ minLength: 1, maxLength: 4000 })),
+    'Comma-separated domains the sign-in page and forward-auth may send a browser back to (a domain also allows its subdomains). Unset: only the host of the request itself. Never an open redirect.',
+  ),
+  signinUrl: opt(
+    'SESSIOND_SIGNIN_URL',
+    Type.Optional(Type.String({ minLength: 1, maxLength: 2000, pattern: '^https?://' })),
+    'Public URL of the sign-in page that forward-auth redirects browsers to (e.g. https://auth.example.com/signin). Unset: /signin on the forwarded host (the proxy routes /signin to sessiond).',
+  ),
 };
 
 function opt<T extends TSchema>(env: string, schema: T, description: string) {
@@ -197,7 +224,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     const lines = issues.map((i) => `  ${options[i.field as keyof Options]?.env ?? i.field}: ${i.message}`);
     throw new Error(`invalid configuration:\n${lines.join('\n')}`);
   }
-  return raw as Config;
+  const config = raw as Config;
+  if (!config.cookieSecure && !isLoopback(config.host)) {
+    throw new Error(
+      `invalid configuration:\n  SESSIOND_COOKIE_SECURE: false is accepted only while SESSIOND_HOST is a loopback address (it is ${config.host}); a session cookie without Secure would travel in clear text`,
+    );
+  }
+  return config;
+}
+
+/** 127.0.0.0/8, ::1 and localhost: addresses only this machine reaches. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 function coerce(v: string, schema: TSchema): unknown {

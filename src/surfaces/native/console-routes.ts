@@ -7,6 +7,7 @@ import { PolicyPatchSchema, PolicySchema } from '../../core/policy.js';
 import { LoginNameSchema } from '../../core/users.js';
 import { accountKey, limitSignIn } from '../../server/rate-limits.js';
 import { ANY, CONSOLE_COOKIE, NO_CREDENTIAL, PUBLIC_WRITE, READ, WRITE } from './openapi.js';
+import { readCookie } from './session-cookie.js';
 import type { App, NativeDeps } from './types.js';
 import { FieldIssueView, IdParam } from './views.js';
 
@@ -35,16 +36,6 @@ export interface ConsoleCookie {
 /** `__Host-` binds the cookie to this host and path / (browsers accept the prefix only with Secure). */
 const cookieName = (c: ConsoleCookie) => (c.secure ? '__Host-sessiond-console' : 'sessiond-console');
 
-function readCookie(req: FastifyRequest, name: string): string | null {
-  const header = req.headers.cookie;
-  if (!header || header.length > 8192) return null;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim() || null;
-  }
-  return null;
-}
-
 function setCookie(reply: FastifyReply, c: ConsoleCookie, value: string, maxAgeSeconds?: number) {
   const attrs = [
     'Path=/',
@@ -64,7 +55,7 @@ function setCookie(reply: FastifyReply, c: ConsoleCookie, value: string, maxAgeS
 export async function consoleAuth(req: FastifyRequest, { core }: NativeDeps, cookie: ConsoleCookie): Promise<AuthContext | null> {
   const header = req.headers[CONSOLE_HEADER];
   if (typeof header !== 'string') return null;
-  const token = readCookie(req, cookieName(cookie));
+  const token = readCookie(req.headers.cookie, cookieName(cookie));
   if (!token) return null;
   const caller = await core.consoleSessions.caller(token, header !== BACKGROUND);
   if (!caller) throw new DomainError('unauthenticated', 'the console session has ended; sign in again');
@@ -236,7 +227,7 @@ export function consoleRoutes(app: App, deps: NativeDeps, cookie: ConsoleCookie)
     },
     async (req, reply) => {
       if (req.body !== undefined) throw new DomainError('invalid_argument', 'signing out takes no request body');
-      const token = readCookie(req, cookieName(cookie));
+      const token = readCookie(req.headers.cookie, cookieName(cookie));
       if (token && typeof req.headers[CONSOLE_HEADER] === 'string') await core.consoleSessions.signOut(token);
       setCookie(reply, cookie, '', 0);
       return reply.code(204).send(null);
