@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/config.js';
 import { configurationMarkdown } from '../src/config/docs.js';
-import { readCookie, serializeSessionCookie, sessionCookie } from '../src/surfaces/native/session-cookie.js';
+import { readCookie, serializeSessionCookie, sessionCookie } from '../src/surfaces/shared/session-cookie.js';
 
 describe('configuration', () => {
   it('applies documented defaults', () => {

@@ -7,7 +7,7 @@ import { PolicyPatchSchema, PolicySchema } from '../../core/policy.js';
 import { LoginNameSchema } from '../../core/users.js';
 import { accountKey, limitSignIn } from '../../server/rate-limits.js';
 import { ANY, CONSOLE_COOKIE, NO_CREDENTIAL, PUBLIC_WRITE, READ, WRITE } from './openapi.js';
-import { readCookie } from './session-cookie.js';
+import { readCookie } from '../shared/session-cookie.js';
 import type { App, NativeDeps } from './types.js';
 import { FieldIssueView, IdParam } from './views.js';
 
