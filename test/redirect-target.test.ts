@@ -22,6 +22,11 @@ describe('redirect target allow-list', () => {
     expect(safeRedirectTarget('https://auth.example.com:444/app', [], 'auth.example.com')).toBeNull();
     expect(safeRedirectTarget('https://other.example.com/', [], 'auth.example.com')).toBeNull();
     expect(safeRedirectTarget('https://auth.example.com/', [], null)).toBeNull();
+    // The default port written or left out on either side, and case, make no difference.
+    expect(safeRedirectTarget('http://Auth.example.com:80/a', [], 'auth.example.com')).toBe('http://auth.example.com/a');
+    expect(safeRedirectTarget('https://auth.example.com/a', [], 'AUTH.example.com:443')).toBe('https://auth.example.com/a');
+    expect(safeRedirectTarget('http://auth.example.com/a', [], 'auth.example.com:443')).toBeNull();
+    expect(safeRedirectTarget('http://auth.example.com/a', [], 'bad host/')).toBeNull();
   });
 
   it.each([

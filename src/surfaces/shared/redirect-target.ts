@@ -45,6 +45,15 @@ export function safeRedirectTarget(target: string | null | undefined, allowedDom
 
 function hostAllowed(url: URL, allowedDomains: readonly string[], ownHost: string | null): boolean {
   const host = url.hostname.toLowerCase();
-  if (allowedDomains.length === 0) return ownHost !== null && url.host.toLowerCase() === ownHost.toLowerCase();
+  if (allowedDomains.length === 0) return ownHost !== null && url.host === hostOf(url.protocol, ownHost);
   return allowedDomains.some((d) => host === d || host.endsWith(`.${d}`));
+}
+
+/** A Host header as the URL parser writes it for this scheme (lower case, the default port left out), or null. */
+function hostOf(protocol: string, host: string): string | null {
+  try {
+    return new URL(`${protocol}//${host}`).host;
+  } catch {
+    return null;
+  }
 }

@@ -48,7 +48,9 @@ export function csrfRefusal(req: FastifyRequest, config: Pick<Config, 'cookieSec
 /** Whether an Origin header names this host (the scheme may differ behind a TLS-terminating proxy). */
 function sameHost(origin: string, host: string): boolean {
   try {
-    return new URL(origin).host.toLowerCase() === host.toLowerCase();
+    const o = new URL(origin);
+    // The Host read with the Origin's scheme, so that a default port written or left out compares equal.
+    return o.host === new URL(`${o.protocol}//${host}`).host;
   } catch {
     return false; // `null` (opaque origins: sandboxed frames, data: URLs) and anything unparsable
   }
