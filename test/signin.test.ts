@@ -265,6 +265,52 @@ describe('hosted sign-in page', () => {
     expect(r.status, r.raw).toBe(status);
     expect(r.headers['content-type']).toBe('text/html; charset=utf-8');
   });
+
+  // The fuzz harness (test/fuzz.test.ts) builds JSON bodies from OpenAPI shapes; form posts are attacked here instead.
+  it('odd form bodies and queries (a seeded random mix) are answered with a page below 500 and change nothing', async () => {
+    let seed = 15;
+    const rand = (n: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed % n;
+    };
+    const pieces = [
+      '',
+      'a',
+      '%',
+      '%zz',
+      '%00',
+      '%ff%fe',
+      '%E2%80%AE',
+      '\\',
+      '//evil.com',
+      'javascript:x',
+      '<script>',
+      '"',
+      '&',
+      '=',
+      '+',
+      'x'.repeat(300),
+      'é',
+      '\u0000',
+    ];
+    const names = ['csrf', 'rd', 'username', 'password', 'organization', 'persistent', '__proto__', 'constructor', ''];
+    const before = (await t.req('GET', '/v1/sessions?active=false&limit=500')).body.items.length;
+    const f = await openForm(t);
+    for (let i = 0; i < 150; i++) {
+      const fields = Array.from({ length: 1 + rand(6) }, () => `${names[rand(names.length)]}=${pieces[rand(pieces.length)]}${pieces[rand(pieces.length)]}`);
+      if (rand(2)) fields.push(`csrf=${f.csrf}`);
+      const path = ['/signin', '/signout', `/signin?rd=${pieces[rand(pieces.length)]}`][rand(3)]!;
+      const method = rand(4) === 0 ? 'GET' : 'POST';
+      const r = await t.raw(method, path, {
+        headers: { ...FORM, ...SAME_ORIGIN, cookie: f.cookie },
+        ...(method === 'POST' ? { body: fields.join('&') } : {}),
+      });
+      expect(r.status, `${method} ${path} ${fields.join('&')}: ${r.raw.slice(0, 200)}`).toBeLessThan(500);
+      if (r.status !== 303) expect(r.headers['content-type'], `${method} ${path} ${fields.join('&')}`).toMatch(/^text\/html/);
+    }
+    expect((await t.req('GET', '/v1/sessions?active=false&limit=500')).body.items.length).toBe(before);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
 });
 
 describe('hosted sign-in page: deployment settings and limits', () => {
