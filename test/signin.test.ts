@@ -35,11 +35,12 @@ async function openForm(t: TestApp, query = ''): Promise<Page> {
   return { res, csrf, cookie: `__Host-sessiond-csrf=${csrf}` };
 }
 
-function post(t: TestApp, path: string, fields: Record<string, string>, o: { cookie?: string; headers?: Record<string, string> } = {}) {
-  return t.raw('POST', path, {
-    body: new URLSearchParams(fields).toString(),
-    headers: { ...FORM, ...SAME_ORIGIN, ...(o.cookie ? { cookie: o.cookie } : {}), ...o.headers },
-  });
+/** A form post as a browser sends it; a header given as null is left out. */
+function post(t: TestApp, path: string, fields: Record<string, string>, o: { cookie?: string; headers?: Record<string, string | null> } = {}) {
+  const headers = Object.entries({ ...FORM, ...SAME_ORIGIN, ...(o.cookie ? { cookie: o.cookie } : {}), ...o.headers }).filter(
+    (e): e is [string, string] => e[1] !== null,
+  );
+  return t.raw('POST', path, { body: new URLSearchParams(fields).toString(), headers: Object.fromEntries(headers) });
 }
 
 async function signIn(t: TestApp, loginName: string, password: string, extra: Record<string, string> = {}) {
@@ -59,7 +60,7 @@ async function createUser(t: TestApp, loginName: string, extra: Record<string, u
 interface Forged {
   fields: Record<string, string>;
   cookie: string;
-  headers?: Record<string, string>;
+  headers?: Record<string, string | null>;
 }
 
 /** The page of a failed attempt with its per-form token blanked: what must not differ between failures. */
@@ -194,8 +195,22 @@ describe('hosted sign-in page', () => {
     ['a token that differs', (f: Page): Forged => ({ fields: { csrf: `${f.csrf.slice(0, -1)}A` }, cookie: f.cookie })],
     ['Sec-Fetch-Site: cross-site', (f: Page): Forged => ({ fields: { csrf: f.csrf }, cookie: f.cookie, headers: { 'sec-fetch-site': 'cross-site' } })],
     ['Sec-Fetch-Site: same-site', (f: Page): Forged => ({ fields: { csrf: f.csrf }, cookie: f.cookie, headers: { 'sec-fetch-site': 'same-site' } })],
-    ['an Origin of another site', (f: Page): Forged => ({ fields: { csrf: f.csrf }, cookie: f.cookie, headers: { origin: 'https://evil.com' } })],
-    ['Origin: null', (f: Page): Forged => ({ fields: { csrf: f.csrf }, cookie: f.cookie, headers: { origin: 'null' } })],
+    [
+      'Sec-Fetch-Site: same-site and its Origin',
+      (f: Page): Forged => ({ fields: { csrf: f.csrf }, cookie: f.cookie, headers: { 'sec-fetch-site': 'same-site', origin: 'http://localhost:80' } }),
+    ],
+    [
+      'no Sec-Fetch-Site and an Origin of another site',
+      (f: Page): Forged => ({ fields: { csrf: f.csrf }, cookie: f.cookie, headers: { 'sec-fetch-site': null, origin: 'https://evil.com' } }),
+    ],
+    [
+      'no Sec-Fetch-Site and Origin: null',
+      (f: Page): Forged => ({ fields: { csrf: f.csrf }, cookie: f.cookie, headers: { 'sec-fetch-site': null, origin: 'null' } }),
+    ],
+    [
+      'no Sec-Fetch-Site and the same host on another port',
+      (f: Page): Forged => ({ fields: { csrf: f.csrf }, cookie: f.cookie, headers: { 'sec-fetch-site': null, origin: 'http://localhost:81' } }),
+    ],
   ])('refuses a sign-in with %s: 403, nothing changes', async (_name, make) => {
     const id = await createUser(t, `csrf-${Math.random().toString(36).slice(2, 10)}`);
     const loginName = (await t.req('GET', `/v1/users/${id}`)).body.loginName as string;
@@ -213,13 +228,17 @@ describe('hosted sign-in page', () => {
     expect(cookieNamed(ok, '__Host-sessiond')).toBeUndefined();
   });
 
-  it('a form post without Origin or Sec-Fetch-Site (an old browser) passes on the token alone', async () => {
+  it('a form post without Origin or Sec-Fetch-Site (an old browser) passes on the token alone; Sec-Fetch-Site: same-origin outweighs Origin: null', async () => {
     const f = await openForm(t);
     const r = await t.raw('POST', '/signin', {
       body: new URLSearchParams({ csrf: f.csrf, username: 'alice', password: PW }).toString(),
       headers: { ...FORM, cookie: f.cookie },
     });
     expect(r.status).toBe(303);
+    // A browser under a strict referrer setting sends `Origin: null` from the page itself: Sec-Fetch-Site decides.
+    const g = await openForm(t);
+    const strict = await post(t, '/signin', { csrf: g.csrf, username: 'alice', password: PW }, { cookie: g.cookie, headers: { origin: 'null' } });
+    expect(strict.status).toBe(303);
   });
 
   it('signs out: ends the session (introspection says revoked), clears the cookie, 303 to the checked rd; an ended session too', async () => {

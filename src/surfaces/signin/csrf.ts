@@ -7,7 +7,7 @@ import { readCookie } from '../shared/session-cookie.js';
  * Request forgery guards of the sign-in page's forms, two independent ones: a per-form token kept
  * in a short-lived, host-only, SameSite=Strict cookie and echoed in a hidden field (double
  * submit: another site can neither read the cookie nor set a `__Host-` one), and the browser's own
- * word on where the post came from (`Sec-Fetch-Site`, `Origin`), checked whenever it is sent.
+ * word on where the post came from (`Sec-Fetch-Site`, else `Origin`), checked whenever it is sent.
  */
 
 /** Seconds a sign-in form stays usable; a form older than this is refused and shown again. */
@@ -36,10 +36,13 @@ export function serializeCsrfCookie(config: Pick<Config, 'cookieSecure'>, token:
  * site, or its Origin is not this host, or the form's token does not match the cookie's.
  */
 export function csrfRefusal(req: FastifyRequest, config: Pick<Config, 'cookieSecure'>, formToken: string | undefined): string | null {
+  // Sec-Fetch-Site, where the browser sends it, decides; Origin only without it (older browsers),
+  // since a strict referrer setting makes browsers send `Origin: null` even from the same origin.
   const site = req.headers['sec-fetch-site'];
-  if (typeof site === 'string' && site !== 'same-origin') return 'the form was sent from another site';
   const origin = req.headers.origin;
-  if (typeof origin === 'string' && !sameHost(origin, req.host)) return 'the form was sent from another site';
+  if (typeof site === 'string' ? site !== 'same-origin' : typeof origin === 'string' && !sameHost(origin, req.host)) {
+    return 'the form was sent from another site';
+  }
   const cookieToken = readCookie(req.headers.cookie, csrfCookieName(config));
   if (!cookieToken || !formToken || !equalSecrets(cookieToken, formToken)) return 'the form has expired or was not sent from this page';
   return null;

@@ -38,6 +38,11 @@ function parseForm(body: string): Form {
 }
 
 /**
+ * Referrer-Policy same-origin: `rd` (in the page's URL) never leaves in a Referer to another site;
+ * not no-referrer, under which browsers send `Origin: null` with the page's own form posts.
+ */
+
+/**
  * Only this origin's own stylesheet; no script, no framing. `form-action` also governs where a
  * form post may be redirected, so it lists the hosts `rd` may name.
  */
@@ -61,7 +66,7 @@ export function signinRoutes(app: App, ctx: SurfaceContext, o: { stylesheet: Buf
       .code(status)
       .header('content-security-policy', csp)
       .header('x-content-type-options', 'nosniff')
-      .header('referrer-policy', 'no-referrer')
+      .header('referrer-policy', 'same-origin')
       .header('x-frame-options', 'DENY')
       .header('cache-control', 'no-store')
       .type('text/html; charset=utf-8')
