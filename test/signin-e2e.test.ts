@@ -25,7 +25,9 @@ function startApp(): Promise<{ server: Server; url: string }> {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     res.end(`<!doctype html><title>app</title><p id="cookie">${signedIn ? 'yes' : 'no'}</p><p id="path">${req.url}</p>`);
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}` })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}` })),
+  );
 }
 
 describe.skipIf(!haveChromium)('hosted sign-in page in headless Chromium', () => {
@@ -36,7 +38,8 @@ describe.skipIf(!haveChromium)('hosted sign-in page in headless Chromium', () =>
   let page: Page;
   let token = '';
   const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-  const introspect = async (t: string) => (await (await json(server.base, 'POST', '/v1/sessions/introspect', { token: t }, null)).json()) as Record<string, unknown>;
+  const introspect = async (t: string) =>
+    (await (await json(server.base, 'POST', '/v1/sessions/introspect', { token: t }, null)).json()) as Record<string, unknown>;
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
