@@ -38,11 +38,6 @@ function parseForm(body: string): Form {
 }
 
 /**
- * Referrer-Policy same-origin: `rd` (in the page's URL) never leaves in a Referer to another site;
- * not no-referrer, under which browsers send `Origin: null` with the page's own form posts.
- */
-
-/**
  * Only this origin's own stylesheet; no script, no framing. `form-action` also governs where a
  * form post may be redirected, so it lists the hosts `rd` may name.
  */
@@ -66,6 +61,8 @@ export function signinRoutes(app: App, ctx: SurfaceContext, o: { stylesheet: Buf
       .code(status)
       .header('content-security-policy', csp)
       .header('x-content-type-options', 'nosniff')
+      // `rd` (in the page's URL) never goes to another site in a Referer; not no-referrer, under
+      // which browsers send `Origin: null` with the page's own form posts.
       .header('referrer-policy', 'same-origin')
       .header('x-frame-options', 'DENY')
       .header('cache-control', 'no-store')
@@ -77,10 +74,15 @@ export function signinRoutes(app: App, ctx: SurfaceContext, o: { stylesheet: Buf
     void reply.header('set-cookie', serializeCsrfCookie(config, csrf));
     return csrf;
   };
-  const form = (reply: FastifyReply, status: number, f: Omit<SignInForm, 'csrf' | 'remember'>) => {
-    const orgId = f.organization || DEFAULT_ORGANIZATION_ID;
-    return page(reply, status, signInPage({ ...f, csrf: withToken(reply), remember: core.policies.effective(orgId).allowPersistentSessions }));
-  };
+  // Whether "remember me" may be asked for. The organization is whatever the form says: only one
+  // with an override of its own has a policy other than the instance's (and only those are cached).
+  const persistentAllowed = (organizationId: string) =>
+    (organizationId === DEFAULT_ORGANIZATION_ID || core.policies.overrideOf(organizationId) !== null
+      ? core.policies.effective(organizationId)
+      : core.policies.instancePolicy()
+    ).allowPersistentSessions;
+  const form = (reply: FastifyReply, status: number, f: Omit<SignInForm, 'csrf' | 'remember'>) =>
+    page(reply, status, signInPage({ ...f, csrf: withToken(reply), remember: persistentAllowed(f.organization || DEFAULT_ORGANIZATION_ID) }));
   const refuse = (reply: FastifyReply, why: string, rd: string | null) =>
     page(reply, 403, messagePage({ title: 'Request refused', message: `Nothing was changed: ${why}. Go back to the sign-in page and try again.`, rd }));
 
@@ -119,7 +121,7 @@ export function signinRoutes(app: App, ctx: SurfaceContext, o: { stylesheet: Buf
     if (loginName.length > 256 || password.length > 1024 || organization.length > 64) return again(400, FAILED);
     const organizationId = organization || DEFAULT_ORGANIZATION_ID;
     // "Remember me" is offered, and honoured, only where the policy allows persistent sessions.
-    const persistent = f.persistent === 'on' && core.policies.effective(organizationId).allowPersistentSessions;
+    const persistent = f.persistent === 'on' && persistentAllowed(organizationId);
     let signedIn: Awaited<ReturnType<typeof core.sessions.signIn>>;
     try {
       // The client IP was counted at the edge (edgeLimits below); here the account tried, as POST /v1/sessions does.
