@@ -96,6 +96,12 @@ describe('hosted sign-in page', () => {
     const evil = await openForm(t, '?rd=%2F%2Fevil.com');
     expect(hiddenField(evil.res.raw, 'rd')).toBeUndefined();
     expect(evil.res.raw).not.toContain('evil.com');
+    // A second tab keeps the browser's token, so the first tab's form stays good; a bad cookie value is replaced.
+    const second = await t.raw('GET', '/signin', { headers: { cookie: `__Host-sessiond-csrf=${csrf}` } });
+    expect(hiddenField(second.raw, 'csrf')).toBe(csrf);
+    expect(cookieNamed(second, '__Host-sessiond-csrf')).toMatch(/Max-Age=3600$/);
+    const replaced = await t.raw('GET', '/signin', { headers: { cookie: '__Host-sessiond-csrf=short' } });
+    expect(hiddenField(replaced.raw, 'csrf')).toMatch(/^[A-Za-z0-9_-]{32}$/);
     const css = await t.raw('GET', '/signin/console.css');
     expect(css.status).toBe(200);
     expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
@@ -192,7 +198,7 @@ describe('hosted sign-in page', () => {
   it.each([
     ['no CSRF cookie', (f: Page): Forged => ({ fields: { csrf: f.csrf }, cookie: '' })],
     ['no token in the form', (f: Page): Forged => ({ fields: {}, cookie: f.cookie })],
-    ['a token that differs', (f: Page): Forged => ({ fields: { csrf: `${f.csrf.slice(0, -1)}A` }, cookie: f.cookie })],
+    ['a token that differs', (f: Page): Forged => ({ fields: { csrf: `${f.csrf.slice(0, -1)}${f.csrf.endsWith('A') ? 'B' : 'A'}` }, cookie: f.cookie })],
     ['Sec-Fetch-Site: cross-site', (f: Page): Forged => ({ fields: { csrf: f.csrf }, cookie: f.cookie, headers: { 'sec-fetch-site': 'cross-site' } })],
     ['Sec-Fetch-Site: same-site', (f: Page): Forged => ({ fields: { csrf: f.csrf }, cookie: f.cookie, headers: { 'sec-fetch-site': 'same-site' } })],
     [

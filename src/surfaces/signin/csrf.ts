@@ -16,8 +16,13 @@ export const CSRF_MAX_AGE_SECONDS = 3600;
 /** `__Host-` (Secure, host-only, Path=/) whenever the session cookie is Secure; plain http on loopback has no prefix. */
 export const csrfCookieName = (config: Pick<Config, 'cookieSecure'>) => (config.cookieSecure ? '__Host-sessiond-csrf' : 'sessiond-csrf');
 
-export function newCsrfToken(): string {
-  return randomBytes(24).toString('base64url');
+/**
+ * The token of the next form: the browser's current one when it has one (a second tab does not
+ * make the first tab's form stale), else a new random one.
+ */
+export function csrfTokenFor(req: FastifyRequest, config: Pick<Config, 'cookieSecure'>): string {
+  const current = readCookie(req.headers.cookie, csrfCookieName(config));
+  return current && /^[A-Za-z0-9_-]{32}$/.test(current) ? current : randomBytes(24).toString('base64url');
 }
 
 export function serializeCsrfCookie(config: Pick<Config, 'cookieSecure'>, token: string, maxAgeSeconds = CSRF_MAX_AGE_SECONDS): string {

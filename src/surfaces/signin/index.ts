@@ -8,7 +8,7 @@ import { accountKey, limitSignIn } from '../../server/rate-limits.js';
 import type { App, Surface, SurfaceContext } from '../../server/surface.js';
 import { allowedRedirectDomains, safeRedirectTarget } from '../shared/redirect-target.js';
 import { readCookie, serializeSessionCookie, sessionCookie } from '../shared/session-cookie.js';
-import { csrfRefusal, newCsrfToken, serializeCsrfCookie } from './csrf.js';
+import { csrfRefusal, csrfTokenFor, serializeCsrfCookie } from './csrf.js';
 import { messagePage, type SignInForm, STYLESHEET_PATH, signedInPage, signInPage, signOutPage } from './page.js';
 
 /**
@@ -68,9 +68,9 @@ export function signinRoutes(app: App, ctx: SurfaceContext, o: { stylesheet: Buf
       .header('cache-control', 'no-store')
       .type('text/html; charset=utf-8')
       .send(html);
-  /** A page with a form: a fresh token, in the form and in the cookie. */
-  const withToken = (reply: FastifyReply) => {
-    const csrf = newCsrfToken();
+  /** A page with a form: its token, in the form and in the cookie (whose Max-Age starts again). */
+  const withToken = (req: FastifyRequest, reply: FastifyReply) => {
+    const csrf = csrfTokenFor(req, config);
     void reply.header('set-cookie', serializeCsrfCookie(config, csrf));
     return csrf;
   };
@@ -81,8 +81,8 @@ export function signinRoutes(app: App, ctx: SurfaceContext, o: { stylesheet: Buf
       ? core.policies.effective(organizationId)
       : core.policies.instancePolicy()
     ).allowPersistentSessions;
-  const form = (reply: FastifyReply, status: number, f: Omit<SignInForm, 'csrf' | 'remember'>) =>
-    page(reply, status, signInPage({ ...f, csrf: withToken(reply), remember: persistentAllowed(f.organization || DEFAULT_ORGANIZATION_ID) }));
+  const form = (req: FastifyRequest, reply: FastifyReply, status: number, f: Omit<SignInForm, 'csrf' | 'remember'>) =>
+    page(reply, status, signInPage({ ...f, csrf: withToken(req, reply), remember: persistentAllowed(f.organization || DEFAULT_ORGANIZATION_ID) }));
   const refuse = (reply: FastifyReply, why: string, rd: string | null) =>
     page(reply, 403, messagePage({ title: 'Request refused', message: `Nothing was changed: ${why}. Go back to the sign-in page and try again.`, rd }));
 
@@ -104,7 +104,7 @@ export function signinRoutes(app: App, ctx: SurfaceContext, o: { stylesheet: Buf
 
   app.get('/signin', hide, (req, reply) => {
     const rd = rdOf(req, (req.query as Record<string, unknown>).rd);
-    return form(reply, 200, { rd, loginName: '', organization: '', error: null });
+    return form(req, reply, 200, { rd, loginName: '', organization: '', error: null });
   });
 
   app.post('/signin', hide, async (req, reply) => {
@@ -116,7 +116,7 @@ export function signinRoutes(app: App, ctx: SurfaceContext, o: { stylesheet: Buf
     const password = f.password ?? '';
     const organization = (f.organization ?? '').trim();
     const again = (status: number, error: string) =>
-      form(reply, status, { rd, loginName: loginName.slice(0, 256), organization: organization.slice(0, 64), error });
+      form(req, reply, status, { rd, loginName: loginName.slice(0, 256), organization: organization.slice(0, 64), error });
     if (!loginName || !password) return again(400, 'Enter your login name and password.');
     if (loginName.length > 256 || password.length > 1024 || organization.length > 64) return again(400, FAILED);
     const organizationId = organization || DEFAULT_ORGANIZATION_ID;
@@ -151,12 +151,12 @@ export function signinRoutes(app: App, ctx: SurfaceContext, o: { stylesheet: Buf
     if (!info || !isActiveSession(info)) return seeOther(reply, '/signin');
     const v = info.verdict;
     const nearestDeadlineMs = Math.min(v.absoluteDeadlineMs, v.idleDeadlineMs ?? Number.POSITIVE_INFINITY);
-    return page(reply, 200, signedInPage({ csrf: withToken(reply), expiresAt: new Date(nearestDeadlineMs).toISOString() }));
+    return page(reply, 200, signedInPage({ csrf: withToken(req, reply), expiresAt: new Date(nearestDeadlineMs).toISOString() }));
   });
 
   app.get('/signout', hide, (req, reply) => {
     const rd = rdOf(req, (req.query as Record<string, unknown>).rd);
-    return page(reply, 200, signOutPage({ csrf: withToken(reply), rd }));
+    return page(reply, 200, signOutPage({ csrf: withToken(req, reply), rd }));
   });
 
   app.post('/signout', hide, async (req, reply) => {
