@@ -70,13 +70,16 @@ ${f.remember ? '        <div class="check"><input type="checkbox" id="persistent
   );
 }
 
+/** `2026-12-06 11:23 UTC` from an ISO time: readable without a script to localize it. */
+const readableTime = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+
 /** Where a sign-in without a (valid) return address lands, with a way to sign out. */
 export function signedInPage(o: { csrf: string; expiresAt: string }): string {
   return layout(
     'Signed in',
     `      <form class="signin" method="post" action="/signout">
         <h1>Signed in</h1>
-        <p role="status">You are signed in; without use, the session ends at <time datetime="${escapeHtml(o.expiresAt)}">${escapeHtml(o.expiresAt)}</time>.</p>
+        <p role="status">You are signed in; without use, the session ends at <time datetime="${escapeHtml(o.expiresAt)}">${escapeHtml(readableTime(o.expiresAt))}</time>.</p>
         ${hidden('csrf', o.csrf)}
         <button type="submit" autofocus>Sign out</button>
       </form>`,
