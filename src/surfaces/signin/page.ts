@@ -81,7 +81,7 @@ export function signedInPage(o: { csrf: string; expiresAt: string }): string {
         <h1>Signed in</h1>
         <p role="status">You are signed in; without use, the session ends at <time datetime="${escapeHtml(o.expiresAt)}">${escapeHtml(readableTime(o.expiresAt))}</time>.</p>
         ${hidden('csrf', o.csrf)}
-        <button type="submit" autofocus>Sign out</button>
+        <button type="submit" id="signout" autofocus>Sign out</button>
       </form>`,
   );
 }
@@ -95,7 +95,7 @@ export function signOutPage(o: { csrf: string; rd: string | null }): string {
         <p>End your session on every app that uses this sign-in.</p>
         ${hidden('csrf', o.csrf)}
         ${o.rd ? hidden('rd', o.rd) : ''}
-        <button type="submit" class="primary" autofocus>Sign out</button>
+        <button type="submit" id="signout" class="primary" autofocus>Sign out</button>
       </form>`,
   );
 }
