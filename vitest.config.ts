@@ -42,6 +42,7 @@ const BOTH_BACKENDS_FILES = [
   'test/rate-limits.test.ts',
   'test/secrets-scan.test.ts',
   'test/session-cache.test.ts',
+  'test/signin.test.ts',
   'test/smoke.test.ts',
   'test/zitadel-*.test.ts',
 ];

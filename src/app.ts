@@ -19,6 +19,7 @@ import { logscaleSurface } from './surfaces/logscale/index.js';
 import { lookerSurface } from './surfaces/looker/index.js';
 import { nativeSurface } from './surfaces/native/index.js';
 import { createFormats } from './surfaces/shared/formats.js';
+import { signinSurface } from './surfaces/signin/index.js';
 import { zitadelSurface } from './surfaces/zitadel/index.js';
 
 export const version: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -87,7 +88,7 @@ export async function createApp(config: Config, o: AppOptions = {}) {
   // The one place that knows every surface; their caches (formats, answer templates) are this app's own.
   const formats = createFormats();
   const native = nativeSurface(formats);
-  const surfaces = [native, lookerSurface(formats), dynatraceSurface(formats), logscaleSurface(formats), zitadelSurface];
+  const surfaces = [native, lookerSurface(formats), dynatraceSurface(formats), logscaleSurface(formats), zitadelSurface, signinSurface];
   const http = await buildHttp({
     surfaces,
     fallback: native.errorHandler,
