@@ -9,6 +9,8 @@
 //                  (each after the baseline's run, while sessiond is idle) are in
 //   --cpu-us X     the process's CPU µs per request measured outside the profile (the bench's
 //                  "CPU µs/req"): the µs/request column is then each category's share of X
+//   --since F      the window starts where the window of profile F starts (same process): for
+//                  the activity worker thread's profile, pass the main thread's
 //   --all          count the whole profile (start-up included); idle samples never count
 //   --detail N     under each category, its N costliest leaf functions
 //
@@ -28,6 +30,7 @@ const { values: flags, positionals } = parseArgs({
     'after-gap': { type: 'string', default: '2' },
     detail: { type: 'string', default: '0' },
     'cpu-us': { type: 'string' },
+    since: { type: 'string' },
     all: { type: 'boolean', default: false },
   },
 });
@@ -59,11 +62,13 @@ const RULES = [
     ['judgeUse', 'mayMissOtherNodesUse', 'introspectIfCached', 'judged', 'observeTimeEnd', 'activityGranularityMs'],
   ],
   ['check: evaluateSession and policy', 'policies', null],
+  ['activity writes (worker thread)', 'activity-worker', null],
   ['storage read (cache miss)', 'better-sqlite3', null],
   ['storage read (cache miss)', 'sqlite-store', ['findSessionByTokenHash']],
   ['answer building (template, ISO dates)', 'answer-template', null],
   ['answer building (template, ISO dates)', 'views', null],
   ['metrics (counter, histogram)', 'prom-client', null],
+  ['metrics (counter, histogram)', 'request-metrics', null],
   ['request id (UUID, X-Request-Id check)', null, ['randomUUID', 'secureBuffer', 'getRandomValues']],
   ['tracing', 'tracing', null],
   ['tracing', '@opentelemetry', null],
@@ -139,16 +144,36 @@ function category(id) {
   return c;
 }
 
-/** Whether a node serves a request (its stack holds a request handler): where the window starts. */
-const serving = new Map();
-function servesRequest(id) {
-  if (serving.has(id)) return serving.get(id);
-  const f = nodes.get(id).callFrame;
-  const own = f.url.includes('_http_server') && f.functionName === 'parserOnIncoming';
-  const up = parent.get(id);
-  const r = own || (up !== undefined && servesRequest(up));
-  serving.set(id, r);
-  return r;
+/**
+ * Where a profile's window starts (µs, the profiles' shared clock): after the first idle
+ * stretch of `gapUs` that follows the first sample serving a request (a request handler on its
+ * stack); null if there is none.
+ */
+function windowStartUs(p, gapUs) {
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const up = new Map();
+  for (const n of p.nodes) for (const c of n.children ?? []) up.set(c, n.id);
+  const serving = new Map();
+  const serves = (id) => {
+    if (serving.has(id)) return serving.get(id);
+    const f = byId.get(id).callFrame;
+    const u = up.get(id);
+    const r = (f.url.includes('_http_server') && f.functionName === 'parserOnIncoming') || (u !== undefined && serves(u));
+    serving.set(id, r);
+    return r;
+  };
+  let at = p.startTime;
+  let seen = false;
+  let idleRunUs = 0;
+  for (let i = 0; i < p.samples.length; i++) {
+    at += p.timeDeltas[i] ?? 0;
+    const id = p.samples[i];
+    seen ||= serves(id);
+    if (!seen) continue;
+    idleRunUs = byId.get(id).callFrame.functionName === '(idle)' ? idleRunUs + (p.timeDeltas[i + 1] ?? 0) : 0;
+    if (idleRunUs >= gapUs) return at;
+  }
+  return null;
 }
 
 const totals = new Map();
@@ -158,21 +183,19 @@ let busyUs = 0;
 const gapUs = Number(flags['after-gap']) * 1e6;
 const sortedDeltas = profile.timeDeltas.slice(1).sort((a, b) => a - b);
 const capUs = 2 * (sortedDeltas[Math.floor(sortedDeltas.length / 2)] ?? 1000);
-/** Before the first request, then until the idle gap, then counting. */
-let phase = flags.all ? 'counting' : 'start-up';
-let idleRunUs = 0;
+const fromUs = flags.all ? Number.NEGATIVE_INFINITY : windowStartUs(flags.since ? JSON.parse(readFileSync(flags.since, 'utf8')) : profile, gapUs);
+if (fromUs === null) {
+  process.stderr.write('no idle gap after the first request: pass --all, or a smaller --after-gap\n');
+  process.exit(1);
+}
+let at = profile.startTime;
 let idleUs = 0;
 for (let i = 0; i < profile.samples.length; i++) {
+  at += profile.timeDeltas[i] ?? 0;
   const id = profile.samples[i];
   const dt = Math.min(profile.timeDeltas[i + 1] ?? 0, capUs);
-  const idle = nodes.get(id).callFrame.functionName === '(idle)';
-  if (phase === 'start-up' && servesRequest(id)) phase = 'first requests';
-  if (phase === 'first requests') {
-    idleRunUs = idle ? idleRunUs + dt : 0;
-    if (idleRunUs >= gapUs) phase = 'counting';
-  }
-  if (phase !== 'counting') continue;
-  if (idle) {
+  if (at < fromUs) continue;
+  if (nodes.get(id).callFrame.functionName === '(idle)') {
     idleUs += dt;
     continue;
   }

@@ -1,6 +1,9 @@
 import { LRUCache } from 'lru-cache';
 import type { SessionRecord } from '../core/ports.js';
 
+/** A use does not extend how long an entry is trusted (one options object, not one per use). */
+const KEEP_TTL = { noUpdateTTL: true } as const;
+
 /**
  * Sessions by token hash, in memory, so that validating a busy token costs no storage read.
  *
@@ -61,7 +64,7 @@ export class SessionCache {
     if (hash === undefined || !this.byHash) return;
     const s = this.byHash.peek(hash);
     if (s === undefined || atMs <= s.lastActiveAtMs) return;
-    this.byHash.set(hash, { ...s, lastActiveAtMs: atMs, lastIp: ip ?? s.lastIp }, { noUpdateTTL: true });
+    this.byHash.set(hash, { ...s, lastActiveAtMs: atMs, lastIp: ip ?? s.lastIp }, KEEP_TTL);
   }
 
   /** Drops a session after a write changed or deleted it. */
