@@ -63,6 +63,7 @@ const RULES = [
   ],
   ['check: evaluateSession and policy', 'policies', null],
   ['activity writes (worker thread)', 'activity-worker', null],
+  ['pragmas (the worker: WAL checkpoints)', 'pragma', ['pragma']],
   ['storage read (cache miss)', 'better-sqlite3', null],
   ['storage read (cache miss)', 'sqlite-store', ['findSessionByTokenHash']],
   ['answer building (template, ISO dates)', 'answer-template', null],
