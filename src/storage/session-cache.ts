@@ -1,7 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { SessionRecord } from '../core/ports.js';
 
-
 /**
  * Sessions by token hash, in memory, so that validating a busy token costs no storage read.
  *
