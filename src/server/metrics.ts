@@ -4,6 +4,7 @@ import { DomainError } from '../core/errors.js';
 import type { CoreObserver, SignInFlow, Store } from '../core/ports.js';
 import type { StoreInstruments } from '../storage/instrumented.js';
 import { RecentSignIns } from './recent-sign-ins.js';
+import { RequestCounter, RequestHistogram } from './request-metrics.js';
 
 /** The surface each sign-in flow of the core serves (one each). */
 const surfaceOf: Record<SignInFlow, string> = { password: 'native', client_secret: 'looker', session_check: 'zitadel' };
@@ -17,19 +18,20 @@ const TIME_ENDS_REMEMBERED = 10_000;
 export function createMetrics(o: { openSessionsTtlMs?: number } = {}) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'sessiond_process_' });
-  const requests = new Counter({
-    name: 'sessiond_http_requests_total',
-    help: "HTTP requests by route, method and status (every surface, including the fast introspection path and ZITADEL's RPCs; a gRPC call's status is its grpc-status mapped to HTTP)",
-    labelNames: ['route', 'method', 'status'] as const,
-    registers: [registry],
-  });
-  const latency = new Histogram({
-    name: 'sessiond_http_request_duration_seconds',
-    help: 'HTTP request latency by route',
-    labelNames: ['route'] as const,
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [registry],
-  });
+  // Counted on every request: request-metrics.ts's bound children, exposed as prom-client's would be.
+  const requests = new RequestCounter(
+    'sessiond_http_requests_total',
+    "HTTP requests by route, method and status (every surface, including the fast introspection path and ZITADEL's RPCs; a gRPC call's status is its grpc-status mapped to HTTP)",
+    ['route', 'method', 'status'] as const,
+    registry,
+  );
+  const latency = new RequestHistogram(
+    'sessiond_http_request_duration_seconds',
+    'HTTP request latency by route',
+    ['route'] as const,
+    [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registry,
+  );
   const signIns = new Counter({
     name: 'sessiond_sign_ins_total',
     help: 'Sign-in attempts that reached the core, by surface (native: password; looker: client secret; zitadel: password check) and result (success, failure: wrong or unknown secret, rejected: refused by a rule, error)',

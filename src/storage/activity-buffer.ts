@@ -34,8 +34,16 @@ export class ActivityBuffer {
 
   record(sessionId: string, atMs: number, ip: string | null): void {
     const prev = this.pending.get(sessionId);
-    if (prev && prev.atMs >= atMs) return;
-    this.pending.set(sessionId, { sessionId, atMs, ip: ip ?? prev?.ip ?? null });
+    if (prev) {
+      // Updated in place: a pending entry is only ever read (`peek` callers copy what they need),
+      // and a batch being written holds entries of the previous map, never of this one.
+      if (prev.atMs < atMs) {
+        prev.atMs = atMs;
+        if (ip !== null) prev.ip = ip;
+      }
+      return;
+    }
+    this.pending.set(sessionId, { sessionId, atMs, ip });
     if (this.pending.size >= this.maxPending) void this.flush().catch(this.onError);
   }
 
