@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './helpers.js';
 import { send } from './http-get.js';
-import { binaryOf, type Proxy, type ProxyKind, startProxy, startUpstream, type Upstream } from './reverse-proxy.js';
+import { binaryOf, type ProxyKind, type RunningProxy, startProxy, startUpstream, type Upstream } from './reverse-proxy.js';
 
 // Forward-auth through the real proxies, started from the configs of docs/forward-auth.md
 // (test/reverse-proxy.ts): nginx (auth_request) and Caddy (forward_auth), each in front of a tiny
@@ -23,7 +23,7 @@ for (const kind of ['nginx', 'caddy'] as ProxyKind[]) {
   describe.skipIf(!present)(`forward-auth behind ${kind}${present ? '' : ` [skipped: ${binary} is missing; apt-get install ${kind}]`}`, () => {
     let t: TestApp & { url: string };
     let app: Upstream;
-    let proxy: Proxy;
+    let proxy: RunningProxy;
     let userId: string;
     beforeAll(async () => {
       t = await startTestApp({ cookieSecure: false, trustProxy: '127.0.0.1,::1' }, { listen: true });

@@ -76,7 +76,7 @@ export async function startUpstream(): Promise<Upstream> {
   };
 }
 
-export interface Proxy {
+export interface RunningProxy {
   /** Where a browser would go: http://127.0.0.1:<port>. */
   url: string;
   close(): Promise<void>;
@@ -86,7 +86,7 @@ export interface Proxy {
  * Starts `kind` from its documented config in a temp directory (pid, logs, temp files, Caddy's
  * data there too; Caddy's admin endpoint off), sessiond and the app at the given ports.
  */
-export async function startProxy(kind: ProxyKind, o: { sessiondPort: number; appPort: number }): Promise<Proxy> {
+export async function startProxy(kind: ProxyKind, o: { sessiondPort: number; appPort: number }): Promise<RunningProxy> {
   const dir = mkdtempSync(join(tmpdir(), `sessiond-${kind}-`));
   const port = await freePort();
   const site = documentedConfig(kind).replaceAll('127.0.0.1:7700', `127.0.0.1:${o.sessiondPort}`).replaceAll('127.0.0.1:3000', `127.0.0.1:${o.appPort}`);
