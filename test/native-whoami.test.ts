@@ -76,6 +76,20 @@ describe('GET /v1/sessions/whoami', () => {
     expect(decodeURIComponent(r.headers['x-sessiond-login-name'] as string)).toBe('jörg%');
   });
 
+  it("a credential's session: no user id; the login-name header carries the credential's name", async () => {
+    const c = await t.req('POST', '/v1/credentials', { name: 'reporting job', permissions: ['sessions:read'] });
+    expect(c.status, c.raw).toBe(201);
+    // The console's sign-in with a credential secret makes a credential's session; its cookie holds the token.
+    const signIn = await t.req('POST', '/v1/console/session', { secret: c.body.secret }, { token: null });
+    expect(signIn.status, signIn.raw).toBe(200);
+    const token = /=([^;]+)/.exec(String(signIn.headers['set-cookie']))?.[1] as string;
+    const r = await whoami(t, { authorization: `Bearer ${token}` });
+    expect(r.status).toBe(200);
+    expect(JSON.parse(r.text).session).toMatchObject({ subjectType: 'credential', userId: null, credentialId: c.body.id });
+    expect(r.headers['x-sessiond-user-id']).toBeUndefined();
+    expect(r.headers['x-sessiond-login-name']).toBe('reporting job');
+  });
+
   it('answers 401 with the reason, WWW-Authenticate and no-store', async () => {
     const none = await whoami(t, {});
     expect(none.status).toBe(401);
