@@ -187,3 +187,22 @@ describe('whoami: the idle timeout, eviction and caching', () => {
     expect(JSON.parse((await whoami(t, { authorization: `Bearer ${s.token}` })).text)).toEqual({ active: false, reason: 'expired' });
   });
 });
+
+describe('whoami and forward-auth under the introspection limit', () => {
+  let t: App;
+  beforeAll(async () => {
+    t = await startTestApp({ cookieSecure: false, introspectRateLimitPerSecond: 2 }, { listen: true });
+  });
+  afterAll(() => t.close());
+
+  it('429 with Retry-After in the native error shape past SESSIOND_INTROSPECT_RATE_LIMIT_PER_SECOND', async () => {
+    const answers = [];
+    for (let i = 0; i < 4; i++) answers.push(await send(`${t.url}${i % 2 ? '/v1/forward-auth' : '/v1/sessions/whoami'}`, { headers: { 'x-request-id': `limit-${i}` } }));
+    const limited = answers.filter((r) => r.status === 429);
+    expect(limited.length).toBeGreaterThan(0);
+    for (const r of limited) {
+      expect(r.headers['retry-after']).toBe('1');
+      expect(JSON.parse(r.text).error).toMatchObject({ code: 'rate_limited', requestId: r.headers['x-request-id'] });
+    }
+  });
+});
