@@ -197,7 +197,8 @@ describe('whoami and forward-auth under the introspection limit', () => {
 
   it('429 with Retry-After in the native error shape past SESSIOND_INTROSPECT_RATE_LIMIT_PER_SECOND', async () => {
     const answers = [];
-    for (let i = 0; i < 4; i++) answers.push(await send(`${t.url}${i % 2 ? '/v1/forward-auth' : '/v1/sessions/whoami'}`, { headers: { 'x-request-id': `limit-${i}` } }));
+    for (let i = 0; i < 4; i++)
+      answers.push(await send(`${t.url}${i % 2 ? '/v1/forward-auth' : '/v1/sessions/whoami'}`, { headers: { 'x-request-id': `limit-${i}` } }));
     const limited = answers.filter((r) => r.status === 429);
     expect(limited.length).toBeGreaterThan(0);
     for (const r of limited) {
