@@ -7,11 +7,12 @@ import { INTROSPECT_LIMIT_MESSAGE } from '../../server/rate-limits.js';
 import type { App, RawRequest as Req, RawResponse as Res, SurfaceContext } from '../../server/surface.js';
 import type { Formats } from '../shared/formats.js';
 import { type ProxyTrust, proxyTrust } from '../shared/proxy-trust.js';
+import { allowedRedirectDomains, safeRedirectTarget } from '../shared/redirect-target.js';
 import { sessionCookie } from '../shared/session-cookie.js';
 import type { answerTemplates } from './answer-template.js';
 import { nativeErrorBody } from './errors.js';
+import { forwardedUrl } from './forwarded-url.js';
 import { NO_CREDENTIAL } from './openapi.js';
-import { forwardedUrl, type RedirectRule, redirectRule } from './redirect-target.js';
 import { clientOf, failed, judgeToken, requestIdOf, requestToken, routeMetrics } from './session-check.js';
 import { Introspection } from './views.js';
 
@@ -54,7 +55,7 @@ export function createSessionGets(
   const proxy = proxyTrust(config.trustProxy);
   const limit = ctx.rateLimits.introspect;
   const maxAge = config.whoamiMaxAge;
-  const redirects = redirectRule(config.allowedRedirectDomains);
+  const domains = allowedRedirectDomains(config.allowedRedirectDomains);
   const names = subjectNames(core);
   const observed = {
     whoami: routeMetrics(ctx.metrics, WHOAMI_ROUTE, 'GET'),
@@ -89,7 +90,7 @@ export function createSessionGets(
       const { token, sent } = requestToken(req, cookieName);
       const refuse = (reason: string) => {
         if (kind === 'forward') {
-          const to = signInRedirect(req, proxy, redirects, config.signinUrl ?? null);
+          const to = signInRedirect(req, proxy, domains, config.signinUrl ?? null);
           if (to) return end(to.status, ['location', to.location, 'cache-control', 'no-store', 'content-length', 0], '');
         }
         const body = INACTIVE.get(reason) as string;
@@ -197,15 +198,17 @@ function subjectNames(core: Core) {
  * the request is not a browser navigation, asks for nginx's convention (`?mode=nginx`: nginx
  * redirects itself on 401), or has no original URL from a trusted proxy that the allow-list takes.
  */
-function signInRedirect(req: Req, proxy: ProxyTrust, rule: RedirectRule, signinUrl: string | null): { status: number; location: string } | null {
+function signInRedirect(req: Req, proxy: ProxyTrust, domains: readonly string[], signinUrl: string | null): { status: number; location: string } | null {
   if (!isBrowserNavigation(req) || nginxMode(req.url ?? '') || !proxy.trusts(req)) return null;
   const original = forwardedUrl(req.headers);
-  if (!original || !rule.allows(original, original.host)) return null;
+  // The forwarded host is the request's own: with no allow-list, the one host allowed.
+  const target = original && safeRedirectTarget(original.href, domains, original.host);
+  if (!original || !target) return null;
   const signin = signinUrl ?? `${original.protocol}//${original.host}/signin`;
   const method = first(req.headers['x-forwarded-method']) ?? req.method ?? 'GET';
   return {
     status: method.toUpperCase() === 'GET' || method.toUpperCase() === 'HEAD' ? 302 : 303,
-    location: `${signin}${signin.includes('?') ? '&' : '?'}rd=${encodeURIComponent(original.href)}`,
+    location: `${signin}${signin.includes('?') ? '&' : '?'}rd=${encodeURIComponent(target)}`,
   };
 }
 
