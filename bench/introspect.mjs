@@ -39,6 +39,7 @@ const { values: flags } = parseArgs({
     'create-seconds': { type: 'string' },
     quick: { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
+    path: { type: 'string', default: 'introspect' },
     backend: { type: 'string', default: 'sqlite' },
     nodes: { type: 'string' },
     env: { type: 'string', multiple: true },
@@ -57,6 +58,9 @@ if (flags.help) {
   --create-seconds S  seconds of sign-ins for the creation rate (default 5; --quick: 3; 0: skip)
   --quick             smoke run: 1 round, 3 s, 20000 sessions
   --cpu-prof          run sessiond under node --cpu-prof; the profile goes to bench/results/profiles/
+  --path P            the check measured: introspect (POST /v1/sessions/introspect, default), whoami
+                      (GET /v1/sessions/whoami), forward-auth (GET /v1/forward-auth, with the headers
+                      Traefik sends), or all (each in turn); the baseline gets the same requests
   --backend B         sqlite (default: an embedded database file) or postgres (PostgreSQL at
                       127.0.0.1:5432 in a fresh database, plus Redis at 127.0.0.1:6379 under a fresh
                       key prefix; both dropped at the end; override with BENCH_PG_URL, BENCH_REDIS_URL)
@@ -83,6 +87,26 @@ opts.nodes = int('nodes', 1);
 if (opts.backend !== 'sqlite' && opts.backend !== 'postgres') usageError(`--backend must be sqlite or postgres, got '${opts.backend}'`);
 if (opts.nodes > 1 && opts.backend !== 'postgres') usageError('--nodes above 1 needs --backend postgres (nodes share PostgreSQL + Redis)');
 const serverEnv = serverEnvFlags(flags.env);
+
+/** The checks --path chooses from: POST with a token body, or GET with the token as a bearer. */
+const PATHS = {
+  introspect: { path: INTROSPECT_PATH, method: 'POST' },
+  whoami: { path: '/v1/sessions/whoami', method: 'GET', headers: { accept: 'application/json' } },
+  'forward-auth': {
+    path: '/v1/forward-auth',
+    method: 'GET',
+    headers: {
+      accept: 'application/json',
+      'x-forwarded-method': 'GET',
+      'x-forwarded-proto': 'https',
+      'x-forwarded-host': 'app.example.com',
+      'x-forwarded-uri': '/api/items?page=2',
+      'x-forwarded-for': '203.0.113.9',
+    },
+  },
+};
+if (flags.path !== 'all' && !PATHS[flags.path]) usageError(`--path must be introspect, whoami, forward-auth or all, got '${flags.path}'`);
+const paths = flags.path === 'all' ? Object.keys(PATHS) : [flags.path];
 
 // ---------------------------------------------------------------------------------------
 // Child processes and clean-up
@@ -210,6 +234,19 @@ async function prime(url, tokens) {
   await Promise.all(Array.from({ length: 32 }, worker));
 }
 
+/** Checks every token once by GET with its bearer token, 32 at a time. */
+async function primeGet(url, path, tokens) {
+  let next = 0;
+  const worker = async () => {
+    while (next < tokens.length) {
+      const r = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${tokens[next++]}` } });
+      await r.arrayBuffer();
+      if (r.status !== 200) throw new Error(`priming ${path}: a seeded token is refused: ${r.status}`);
+    }
+  };
+  await Promise.all(Array.from({ length: 32 }, worker));
+}
+
 /** Introspects `n` random pool tokens one by one; counts answers that say active:true. */
 async function sampleActive(url, tokens, n) {
   let active = 0;
@@ -232,10 +269,10 @@ const runLoad = (config, serverPid) => runLoadProcess(procs, { tmp, config, serv
  * connections, run at once; req/s and counts add up, and each latency percentile is the worst
  * node's (a conservative merge).
  */
-async function runLoadOnNodes(nodes, bodiesFile) {
-  if (nodes.length === 1) return runLoad(introspectLoad(nodes[0].port, bodiesFile), nodes[0].pid);
+async function runLoadOnNodes(nodes, kind, files) {
+  if (nodes.length === 1) return runLoad(checkLoad(kind, nodes[0].port, files), nodes[0].pid);
   const share = Math.max(1, Math.round(opts.connections / nodes.length));
-  const rs = await Promise.all(nodes.map((n) => runLoad(introspectLoad(n.port, bodiesFile, share), n.pid)));
+  const rs = await Promise.all(nodes.map((n) => runLoad(checkLoad(kind, n.port, files, share), n.pid)));
   const sum = (f) => rs.reduce((a, r) => a + f(r), 0);
   const worst = (k) => Math.max(...rs.map((r) => r.latencyMs[k]));
   return {
@@ -252,13 +289,16 @@ async function runLoadOnNodes(nodes, bodiesFile) {
   };
 }
 
-const introspectLoad = (port, bodiesFile, connections = opts.connections) => ({
+/** The load of one check: POSTs rotate token bodies, GETs rotate bearer tokens. */
+const checkLoad = (kind, port, files, connections = opts.connections) => ({
   url: `http://127.0.0.1:${port}`,
-  path: INTROSPECT_PATH,
+  path: PATHS[kind].path,
+  method: PATHS[kind].method,
+  headers: PATHS[kind].headers,
   connections,
   warmupSeconds: opts.warmupS,
   durationSeconds: opts.durationS,
-  bodiesFile,
+  bodiesFile: PATHS[kind].method === 'GET' ? files.tokens : files.bodies,
   sampleEvery: 100,
 });
 
@@ -306,6 +346,8 @@ async function main() {
   const seeded = opts.backend === 'postgres' ? await seedOnPostgres() : await seedOnSqlite(dataDir);
   const bodiesFile = join(tmp, 'bodies.json');
   writeFileSync(bodiesFile, JSON.stringify(seeded.tokens.map((token) => JSON.stringify({ token }))));
+  const files = { bodies: bodiesFile, tokens: join(tmp, 'tokens.json') };
+  writeFileSync(files.tokens, JSON.stringify(seeded.tokens));
   progress(`seeded in ${seeded.seconds.toFixed(1)} s; database ${mib(seeded.dbBytes / 1024)}; token pool ${fmtInt(seeded.tokens.length)}`);
 
   const bootstrapToken = randomBytes(24).toString('base64url');
@@ -330,21 +372,31 @@ async function main() {
   // first-use reads from storage are not spread over the first round.
   const primeT0 = performance.now();
   for (const n of nodes) await prime(n.url, seeded.tokens);
+  // The GET checks also name the subject (X-Sessiond-Login-Name), read once per subject and node.
+  const gets = paths.filter((kind) => PATHS[kind].method === 'GET');
+  if (gets.length) for (const n of nodes) await primeGet(n.url, PATHS[gets[0]].path, seeded.tokens);
   progress(`primed ${fmtInt(seeded.tokens.length)} tokens on ${nodes.length} node(s) in ${((performance.now() - primeT0) / 1000).toFixed(1)} s`);
 
-  const rounds = [];
-  for (let r = 1; r <= opts.rounds; r++) {
-    progress(`round ${r}/${opts.rounds}: baseline …`);
-    const b = await runLoad(introspectLoad(base.port, bodiesFile), base.pid);
-    progress(`  baseline: ${fmtInt(b.reqPerSec)} req/s, p50 ${fmtMs(b.latencyMs.p50)} ms, p99 ${fmtMs(b.latencyMs.p99)} ms`);
-    await sleep(500);
-    progress(`round ${r}/${opts.rounds}: sessiond …`);
-    const s = await runLoadOnNodes(nodes, bodiesFile);
-    progress(`  sessiond: ${fmtInt(s.reqPerSec)} req/s, p50 ${fmtMs(s.latencyMs.p50)} ms, p99 ${fmtMs(s.latencyMs.p99)} ms`);
-    rounds.push({ round: r, baseline: b, sessiond: s });
-    // Let the write-behind activity flush (every 1 s) land before the next baseline run.
-    await sleep(1500);
+  const byPath = {};
+  for (const kind of paths) {
+    const runs = [];
+    for (let r = 1; r <= opts.rounds; r++) {
+      progress(`${kind} round ${r}/${opts.rounds}: baseline …`);
+      const b = await runLoad(checkLoad(kind, base.port, files), base.pid);
+      progress(`  baseline: ${fmtInt(b.reqPerSec)} req/s, p50 ${fmtMs(b.latencyMs.p50)} ms, p99 ${fmtMs(b.latencyMs.p99)} ms`);
+      await sleep(500);
+      progress(`${kind} round ${r}/${opts.rounds}: sessiond …`);
+      const s = await runLoadOnNodes(nodes, kind, files);
+      progress(`  sessiond: ${fmtInt(s.reqPerSec)} req/s, p50 ${fmtMs(s.latencyMs.p50)} ms, p99 ${fmtMs(s.latencyMs.p99)} ms`);
+      runs.push({ round: r, baseline: b, sessiond: s });
+      // Let the write-behind activity flush (every 1 s) land before the next baseline run.
+      await sleep(1500);
+    }
+    byPath[kind] = runs;
   }
+  // The detailed report below is of introspection when measured, else of the first path.
+  const mainPath = paths.includes('introspect') ? 'introspect' : paths[0];
+  const rounds = byPath[mainPath];
   const rssAfterLoadKiB = rssKiB(sd.pid);
   const cache = await cacheStats(sd.url, bootstrapToken);
   const postSample = await sampleActive(sd.url, seeded.tokens, 200);
@@ -359,12 +411,26 @@ async function main() {
   if (creation) creation.argon2HashMs = await argon2HashMs();
 
   // -------------------------------------------------------------------------------------
-  const b = summarize(rounds.map((r) => r.baseline));
-  const s = summarize(rounds.map((r) => r.sessiond));
+  const summaries = Object.fromEntries(
+    paths.map((kind) => {
+      const pb = summarize(byPath[kind].map((r) => r.baseline));
+      const ps = summarize(byPath[kind].map((r) => r.sessiond));
+      return [
+        kind,
+        { baseline: pb, sessiond: ps, ratio: ps.reqPerSec / pb.reqPerSec, p99Ratio: ps.p99Ms / pb.p99Ms, cpuPerRequestRatio: pb.cpuUsPerReq / ps.cpuUsPerReq },
+      ];
+    }),
+  );
+  const b = summaries[mainPath].baseline;
+  const s = summaries[mainPath].sessiond;
   const ratio = s.reqPerSec / b.reqPerSec;
   const p99Ratio = s.p99Ms / b.p99Ms;
-  const errorsTotal = s.non2xx + s.errors + s.timeouts + b.non2xx + b.errors + b.timeouts;
-  const activeOk = s.sampled > 0 && s.sampledActive === s.sampled && postSample.active === postSample.checked && preSample.active === preSample.checked;
+  const errorsTotal = Object.values(summaries).reduce(
+    (n, { baseline: pb, sessiond: ps }) => n + ps.non2xx + ps.errors + ps.timeouts + pb.non2xx + pb.errors + pb.timeouts,
+    0,
+  );
+  const sampledOk = Object.values(summaries).every(({ sessiond: ps }) => ps.sampled > 0 && ps.sampledActive === ps.sampled);
+  const activeOk = sampledOk && postSample.active === postSample.checked && preSample.active === preSample.checked;
   const verdict = (ok) => (ok ? 'PASS' : 'MISS');
   const loadBound = (r) => r.loadCpu > 0.9 && r.serverCpu < 0.9;
 
@@ -379,14 +445,31 @@ async function main() {
   say(
     `storage: ${seeded.where}${opts.nodes > 1 ? `; ${opts.nodes} sessiond nodes, all on CPU ${SERVER_CPU}, ${Math.round(opts.connections / opts.nodes)} connections each (latency: the worst node's percentile)` : ''}`,
   );
-  say(`each request introspects the next of ${fmtInt(seeded.tokens.length)} tokens (requests ${rounds[0].sessiond.rotation})`);
+  say(`each request checks the next of ${fmtInt(seeded.tokens.length)} tokens (requests ${rounds[0].sessiond.rotation})`);
   say();
+  // Every path measured, each against the baseline receiving the same requests in the same run.
+  const target = (kind) => (kind === 'introspect' ? 0.6 : 0.8);
+  say(
+    `${'path (medians)'.padEnd(30)}${'req/s'.padStart(10)}${'CPU µs/req'.padStart(12)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'req/s ratio'.padStart(13)}${'CPU ratio'.padStart(11)}${'p99 ratio'.padStart(11)}`,
+  );
+  for (const kind of paths) {
+    const x = summaries[kind];
+    const line = (name, y) =>
+      `${name.padEnd(30)}${fmtInt(y.reqPerSec).padStart(10)}${y.cpuUsPerReq.toFixed(1).padStart(12)}${fmtMs(y.p50Ms).padStart(9)}${fmtMs(y.p99Ms).padStart(9)}`;
+    say(line(`${kind}: baseline`, x.baseline));
+    say(
+      `${line(`${kind}: sessiond`, x.sessiond)}${x.ratio.toFixed(2).padStart(13)}${x.cpuPerRequestRatio.toFixed(2).padStart(11)}${`${x.p99Ratio.toFixed(2)}×`.padStart(11)}` +
+        `   target ≥ ${target(kind).toFixed(2)}, p99 ≤ 2×: ${verdict(x.ratio >= target(kind) && x.p99Ratio <= 2)}`,
+    );
+  }
+  say();
+  say(`details of ${mainPath}:`);
   say(
     `${'medians'.padEnd(24)}${'req/s'.padStart(10)}${'p50 ms'.padStart(10)}${'p99 ms'.padStart(10)}${'p99.9 ms'.padStart(11)}${'server CPU'.padStart(12)}${'loadgen CPU'.padStart(13)}${'CPU µs/req'.padStart(12)}`,
   );
   say(row('baseline (node:http)', b));
   say(row('sessiond', s));
-  say(`${'req/s ratio'.padEnd(24)}${ratio.toFixed(2).padStart(10)}   target ≥ 0.60   ${verdict(ratio >= 0.6)}`);
+  say(`${'req/s ratio'.padEnd(24)}${ratio.toFixed(2).padStart(10)}   target ≥ ${target(mainPath).toFixed(2)}   ${verdict(ratio >= target(mainPath))}`);
   say(
     `${'CPU per request ratio'.padEnd(24)}${(b.cpuUsPerReq / s.cpuUsPerReq).toFixed(2).padStart(10)}   (baseline's server CPU per request ÷ sessiond's: the req/s ratio if both were CPU-bound, steadier under other load)`,
   );
@@ -446,6 +529,8 @@ async function main() {
     cpu: cpus()[0]?.model ?? null,
     storage: seeded.where,
     options: { ...opts, pool: seeded.tokens.length, rotation: rounds[0].sessiond.rotation },
+    paths: summaries,
+    mainPath,
     introspection: {
       baseline: b,
       sessiond: s,

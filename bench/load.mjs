@@ -3,9 +3,11 @@
 // on stdout: {"event":"measure-start"}, {"event":"measure-end"}, then {"event":"result",…}.
 //
 // Usage: node bench/load.mjs <config.json>
-//   config: { url, path, connections, warmupSeconds, durationSeconds, headers?,
-//             body? (fixed string) | bodiesFile? (JSON array of strings, rotated per request),
-//             sampleEvery? (check every n-th 2xx body for "active":true; 0 = off) }
+//   config: { url, path, connections, warmupSeconds, durationSeconds, headers?, method? (POST),
+//             body? (fixed string) | bodiesFile? (JSON array of strings, rotated per request;
+//             with method GET: tokens, sent as Authorization: Bearer, no body),
+//             sampleEvery? (check every n-th 2xx body for "active":true; 0 = off; an empty
+//             body, forward-auth's 200, counts as active) }
 //   or, with `kinds`, a mix of requests in fixed shares: see bench/load-mix.mjs (bench/soak.mjs).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -22,6 +24,8 @@ if (config.kinds) {
 }
 
 const bodies = config.bodiesFile ? JSON.parse(readFileSync(config.bodiesFile, 'utf8')) : null;
+const method = config.method ?? 'POST';
+const isGet = method === 'GET';
 let next = 0;
 
 // Rotating bodies through `setupRequest` makes autocannon rebuild every request (object
@@ -43,8 +47,10 @@ if (bodies && typeof Client?.prototype?.getRequestBuffer === 'function' && !conf
   const extra = Object.entries(config.headers ?? {}).map(([k, v]) => `${k}: ${v}\r\n`);
   prebuilt = bodies.map((body) =>
     Buffer.from(
-      `POST ${config.path} HTTP/1.1\r\nHost: ${host}\r\nConnection: keep-alive\r\ncontent-type: application/json\r\n${extra.join('')}` +
-        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      isGet
+        ? `GET ${config.path} HTTP/1.1\r\nHost: ${host}\r\nConnection: keep-alive\r\n${extra.join('')}authorization: Bearer ${body}\r\n\r\n`
+        : `POST ${config.path} HTTP/1.1\r\nHost: ${host}\r\nConnection: keep-alive\r\ncontent-type: application/json\r\n${extra.join('')}` +
+            `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
     ),
   );
   Client.prototype.getRequestBuffer = () => {
@@ -59,16 +65,17 @@ let seen2xx = 0;
 
 function requestSpec(sample) {
   const spec = {
-    method: 'POST',
+    method,
     path: config.path,
-    headers: { 'content-type': 'application/json', ...(config.headers ?? {}) },
+    headers: { ...(isGet ? {} : { 'content-type': 'application/json' }), ...(config.headers ?? {}) },
   };
   if (prebuilt) {
-    spec.body = bodies[0]; // placeholder: getRequestBuffer() sends the prebuilt requests
+    if (!isGet) spec.body = bodies[0]; // placeholder: getRequestBuffer() sends the prebuilt requests
   } else if (bodies) {
     // A different token on every request, round-robin over the pool.
     spec.setupRequest = (req) => {
-      req.body = bodies[next];
+      if (isGet) req.headers = { ...req.headers, authorization: `Bearer ${bodies[next]}` };
+      else req.body = bodies[next];
       next = next + 1 === bodies.length ? 0 : next + 1;
       return req;
     };
@@ -79,6 +86,10 @@ function requestSpec(sample) {
     spec.onResponse = (status, body) => {
       if (status < 200 || status > 299 || ++seen2xx % sampleEvery !== 0) return;
       samples.checked++;
+      if (body === '') {
+        samples.active++;
+        return;
+      }
       try {
         const parsed = JSON.parse(body);
         if (parsed.active === true) samples.active++;

@@ -11,6 +11,8 @@ const ROUTES: [string, string][] = [
   ['post', '/v1/sessions'],
   ['get', '/v1/sessions'],
   ['post', '/v1/sessions/introspect'],
+  ['get', '/v1/sessions/whoami'],
+  ['get', '/v1/forward-auth'],
   ['post', '/v1/console/session'],
   ['get', '/v1/console/session'],
   ['delete', '/v1/console/session'],
