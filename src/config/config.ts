@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import Type, { type Static, type TSchema } from 'typebox';
 import { validator } from '../core/validate.js';
 
@@ -121,7 +122,11 @@ const options = {
     Type.Integer({ minimum: 0, maximum: 10_000_000, default: 0 }),
     'POST /v1/sessions/introspect calls per second from one client IP, counted in each node alone (no Redis on the validation path); beyond it: 429 with Retry-After: 1. Off by default: apps validate on every request of every user, usually from a few server addresses, and tokens cannot be guessed. Set it when browsers call introspection directly, to stop one runaway client. 0 = no limit.',
   ),
-  trustProxy: opt('SESSIOND_TRUST_PROXY', Type.Boolean({ default: false }), 'Take the client IP from X-Forwarded-For (behind a load balancer).'),
+  trustProxy: opt(
+    'SESSIOND_TRUST_PROXY',
+    Type.Union([Type.Boolean(), Type.String({ minLength: 1, maxLength: 4000 })], { default: false }),
+    'Which peers may set X-Forwarded-For (the client IP) and, for GET /v1/forward-auth, X-Forwarded-Proto/-Host/-Uri/-Method: true = any peer (the first X-Forwarded-For entry is the client), false = none, or comma-separated addresses and CIDRs of your proxies (e.g. 10.0.0.0/8,::1; the client is the last X-Forwarded-For entry that is not one of them).',
+  ),
   metricsRequireCredential: opt(
     'SESSIOND_METRICS_REQUIRE_CREDENTIAL',
     Type.Boolean({ default: false }),
@@ -230,7 +235,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       `invalid configuration:\n  SESSIOND_COOKIE_SECURE: false is accepted only while SESSIOND_HOST is a loopback address (it is ${config.host}); a session cookie without Secure would travel in clear text`,
     );
   }
+  const proxies = typeof config.trustProxy === 'string' ? invalidProxyEntries(config.trustProxy) : [];
+  if (proxies.length) throw new Error(`invalid configuration:\n  SESSIOND_TRUST_PROXY: not an address or CIDR: ${proxies.join(', ')}`);
   return config;
+}
+
+/** The entries of an address/CIDR list that are neither (`10.0.0.0/8`, `::1`, `192.0.2.7`). */
+export function invalidProxyEntries(list: string): string[] {
+  return list
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => {
+      const [addr = '', bits, extra] = e.split('/');
+      const family = isIP(addr);
+      if (family === 0 || extra !== undefined) return true;
+      return bits !== undefined && !(/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+    });
 }
 
 /** 127.0.0.0/8, ::1 and localhost: addresses only this machine reaches. */
@@ -241,7 +261,8 @@ export function isLoopback(host: string): boolean {
 function coerce(v: string, schema: TSchema): unknown {
   const type = (schema as { type?: string }).type;
   if (type === 'integer' || type === 'number') return /^-?\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : v;
-  if (type === 'boolean')
+  // SESSIOND_TRUST_PROXY: a boolean, or else a list of addresses.
+  if (type === 'boolean' || (schema as { anyOf?: { type?: string }[] }).anyOf?.some((s) => s.type === 'boolean'))
     return ['1', 'true', 'yes', 'on'].includes(v.toLowerCase()) ? true : ['0', 'false', 'no', 'off'].includes(v.toLowerCase()) ? false : v;
   return v;
 }

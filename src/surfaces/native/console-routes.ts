@@ -6,8 +6,8 @@ import { DomainError } from '../../core/errors.js';
 import { PolicyPatchSchema, PolicySchema } from '../../core/policy.js';
 import { LoginNameSchema } from '../../core/users.js';
 import { accountKey, limitSignIn } from '../../server/rate-limits.js';
-import { ANY, CONSOLE_COOKIE, NO_CREDENTIAL, PUBLIC_WRITE, READ, WRITE } from './openapi.js';
 import { readCookie } from '../shared/session-cookie.js';
+import { ANY, CONSOLE_COOKIE, NO_CREDENTIAL, PUBLIC_WRITE, READ, WRITE } from './openapi.js';
 import type { App, NativeDeps } from './types.js';
 import { FieldIssueView, IdParam } from './views.js';
 

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { consoleServed } from '../../server/console-assets.js';
 import { jsonBody } from '../../server/json-body.js';
 import { routeMissing } from '../../server/routes.js';
-import type { App, Surface } from '../../server/surface.js';
+import type { App, Surface, SurfaceContext } from '../../server/surface.js';
 import type { Formats } from '../shared/formats.js';
 import { adminRoutes } from './admin-routes.js';
 import { answerTemplates } from './answer-template.js';
@@ -10,6 +10,7 @@ import { consoleAuth, consoleRoutes } from './console-routes.js';
 import { nativeErrorHandler } from './errors.js';
 import { createFastIntrospect, INTROSPECT_ROUTE } from './fast-introspect.js';
 import { ErrorSchema, nativeOpenApi } from './openapi.js';
+import { createSessionGets, FORWARD_AUTH_ROUTE, type SessionGets, sessionGetRoutes, WHOAMI_ROUTE } from './session-gets.js';
 import { sessionRoutes } from './session-routes.js';
 import type { NativeDeps } from './types.js';
 import { userRoutes } from './user-routes.js';
@@ -31,6 +32,7 @@ export async function nativeApi(app: App, deps: NativeDeps) {
   app.addSchema(ErrorSchema);
   app.setNotFoundHandler((req, reply) => nativeErrorHandler(routeMissing(req), req, reply));
   sessionRoutes(app, deps);
+  sessionGetRoutes(app, deps.sessionGets);
   userRoutes(app, deps);
   adminRoutes(app, deps);
   if (deps.consoleCookie) consoleRoutes(app, deps, deps.consoleCookie);
@@ -45,6 +47,11 @@ const isConsoleSignIn = (req: FastifyRequest) => req.method === 'POST' && req.ro
  */
 export function nativeSurface(formats: Formats): Surface {
   const views = nativeViews(formats);
+  let templates: ReturnType<typeof answerTemplates> | null = null;
+  const activeAnswerText = () => (templates ??= answerTemplates(views.introspectionAnswer, formats.isoTime));
+  // One per app, shared by the routes ahead of Fastify and their Fastify routes.
+  let gets: SessionGets | null = null;
+  const getsOf = (ctx: SurfaceContext) => (gets ??= createSessionGets(ctx, { activeAnswerText: activeAnswerText(), isoTime: formats.isoTime }));
   return {
     name: 'native',
     prefix: '/v1',
@@ -55,12 +62,13 @@ export function nativeSurface(formats: Formats): Surface {
         formats,
         views,
         consoleCookie: consoleServed(ctx.config, ctx.defaultAuth) ? { secure: ctx.config.consoleCookieSecure } : null,
+        sessionGets: getsOf(ctx),
       }),
-    ahead: (ctx) =>
-      createFastIntrospect(ctx, {
-        introspectionAnswer: views.introspectionAnswer,
-        activeAnswerText: answerTemplates(views.introspectionAnswer, formats.isoTime),
-      }),
+    ahead: (ctx) => {
+      const introspect = createFastIntrospect(ctx, { introspectionAnswer: views.introspectionAnswer, activeAnswerText: activeAnswerText() });
+      const gets = getsOf(ctx);
+      return (req, res) => gets.ahead(req, res) || introspect(req, res);
+    },
     aheadPosts: [INTROSPECT_ROUTE],
     openapi: nativeOpenApi,
     edgeLimits: {
@@ -68,6 +76,14 @@ export function nativeSurface(formats: Formats): Surface {
       'POST /v1/sessions/password': 'sign_in',
       'POST /v1/console/session': 'sign_in',
       [`POST ${INTROSPECT_ROUTE}`]: 'introspect',
+      // The checks by GET apply the introspection limit themselves (session-gets.ts).
+      ...Object.fromEntries(['GET', 'HEAD'].map((m) => [`${m} ${WHOAMI_ROUTE}`, 'none'] as const)),
+      ...Object.fromEntries(
+        ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'].flatMap((m) => [
+          [`${m} ${FORWARD_AUTH_ROUTE}`, 'none'],
+          [`${m} ${FORWARD_AUTH_ROUTE}/*`, 'none'],
+        ]),
+      ),
     },
   };
 }

@@ -1,6 +1,5 @@
 import type http from 'node:http';
 import type http2 from 'node:http2';
-import { isIP } from 'node:net';
 import { TextDecoder } from 'node:util';
 import { Code, type ConnectRouter, createContextKey, createContextValues, type HandlerContext } from '@connectrpc/connect';
 import { codeToString } from '@connectrpc/connect/protocol-connect';
@@ -11,6 +10,7 @@ import type { Core } from '../../core/index.js';
 import { secretFromHeader } from '../../server/auth.js';
 import { logFailure } from '../../server/errors.js';
 import { callerKey, type RateLimits } from '../../server/rate-limits.js';
+import { NO_PROXY, type ProxyTrust } from '../shared/proxy-trust.js';
 import { type CallInfo, httpStatusOfCode, toConnectError, ZitadelSessionApi, zitadelError } from './service.js';
 
 /** Path prefix of the service's RPCs (Connect, gRPC and gRPC-Web all use `/<service>/<method>`). */
@@ -68,27 +68,17 @@ const kRemote = createContextKey<string | null>(null, { description: 'remote add
 type Req = http.IncomingMessage | http2.Http2ServerRequest;
 type Res = http.ServerResponse | http2.Http2ServerResponse;
 
-/** The client IP as Fastify's `req.ip` has it: behind a trusted proxy the first X-Forwarded-For entry. */
-function clientIp(req: Req, trustProxy: boolean): string | null {
-  const forwarded = trustProxy ? req.headers['x-forwarded-for'] : undefined;
-  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-  return first && isIP(first) !== 0 ? first : (req.socket?.remoteAddress ?? null);
-}
-
 /**
  * The SessionService over the Connect protocol, gRPC and gRPC-Web, for the dual listener:
  * returns a function that serves the request when its path is one of the service's and
  * answers whether it did. connect-node's adapter takes both HTTP/1.1 and HTTP/2 request
  * objects, so gRPC (which needs HTTP/2 trailers) works over the h2c side of the same port.
  * Fastify's hooks do not run here: the API rate limit is counted per call (by credential, a bad
- * one by client IP, before the 401), and `trustProxy` takes the client IP from X-Forwarded-For.
+ * one by client IP, before the 401), and `proxy` takes the client IP from X-Forwarded-For.
  */
-export function createZitadelRpcHandler(
-  core: Core,
-  log?: Logger,
-  o: { trustProxy?: boolean; limits?: RateLimits | null } = {},
-): (req: Req, res: Res) => boolean {
+export function createZitadelRpcHandler(core: Core, log?: Logger, o: { proxy?: ProxyTrust; limits?: RateLimits | null } = {}): (req: Req, res: Res) => boolean {
   const limits = o.limits ?? null;
+  const proxy = o.proxy ?? NO_PROXY;
   const api = new ZitadelSessionApi(core, limits);
 
   /** The caller of a request, and its API budget spent (throws rate_limited past it). */
@@ -124,7 +114,7 @@ export function createZitadelRpcHandler(
   const handler = connectNodeAdapter({
     readMaxBytes: READ_MAX_BYTES,
     jsonOptions: JSON_OPTIONS,
-    contextValues: (req) => createContextValues().set(kRemote, clientIp(req, o.trustProxy ?? false)),
+    contextValues: (req) => createContextValues().set(kRemote, proxy.clientIp(req)),
     routes: (router: ConnectRouter) => {
       router.service(SessionService, {
         createSession: wrap((r, c) => api.createSession(r, c)),
@@ -145,7 +135,7 @@ export function createZitadelRpcHandler(
       // Past the API limit every request is a 429, even one connect would refuse (as on the Fastify surfaces).
       const header = req.headers.authorization;
       const reqId = String(req.headers['x-request-id'] ?? '');
-      void counted(typeof header === 'string' ? header : null, clientIp(req, o.trustProxy ?? false))
+      void counted(typeof header === 'string' ? header : null, proxy.clientIp(req))
         .then(
           () => refuse(res, refusal),
           (err: unknown) => {

@@ -1,4 +1,5 @@
 import type { Surface } from '../../server/surface.js';
+import { proxyTrust } from '../shared/proxy-trust.js';
 import { createZitadelRpcHandler, RPC_PATHS, SERVICE_PREFIX } from './connect.js';
 import { zitadelRest, zitadelRestErrorHandler } from './rest.js';
 import { httpStatusOfCode } from './service.js';
@@ -16,6 +17,6 @@ export const zitadelSurface: Surface = {
     prefix: SERVICE_PREFIX,
     paths: RPC_PATHS,
     httpStatusOfGrpc: (code) => httpStatusOfCode[code as keyof typeof httpStatusOfCode],
-    handler: (ctx) => createZitadelRpcHandler(ctx.core, ctx.logger, { trustProxy: ctx.config.trustProxy, limits: ctx.rateLimits }),
+    handler: (ctx) => createZitadelRpcHandler(ctx.core, ctx.logger, { proxy: proxyTrust(ctx.config.trustProxy), limits: ctx.rateLimits }),
   },
 };
