@@ -7,9 +7,9 @@ import type { components, paths } from './openapi.js';
 type Json<T> = T extends { content: { 'application/json': infer B } } ? B : never;
 
 /** A session as sessiond shows it (`SessionView`: `expiresAt`, `idleExpiresAt`, …). */
-export type Session = NonNullable<Json<paths['/v1/sessions/introspect']['post']['responses'][200]>['session']>;
-/** Why a token is not active. */
-export type InactiveReason = NonNullable<Json<paths['/v1/sessions/introspect']['post']['responses'][200]>['reason']>;
+export type Session = NonNullable<Json<paths['/v1/sessions/whoami']['get']['responses'][200]>['session']>;
+/** Why a token is not active (whoami's 401). */
+export type InactiveReason = NonNullable<Json<paths['/v1/sessions/whoami']['get']['responses'][401]>['reason']>;
 /** A new session (sign-in) or a session's new token (rotation). */
 export type SignedIn = Json<paths['/v1/sessions']['post']['responses'][201]>;
 /** The body sessiond sends with every error. */

@@ -128,6 +128,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sessions/whoami": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The session of this request (bearer token, X-Session-Token or the session cookie); counts as use
+         * @description 200: the introspection answer of the active session. Identity in X-Sessiond-User-Id, -Login-Name, -Organization-Id, -Role, -Session-Id and -Session-Expires (docs/forward-auth.md). 401 with WWW-Authenticate when not active.
+         */
+        get: operations["whoami"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/forward-auth": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The session check for reverse proxies (nginx auth_request, Traefik ForwardAuth, Caddy forward_auth, Envoy ext_authz)
+         * @description 200 with an empty body: allow. Identity in X-Sessiond-User-Id, -Login-Name, -Organization-Id, -Role, -Session-Id and -Session-Expires (docs/forward-auth.md). Not signed in: a browser navigation from a trusted proxy gets 302 (303 after another method) to the sign-in page with rd=<original URL>; anything else (and ?mode=nginx) 401.
+         */
+        get: operations["forwardAuth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/users": {
         parameters: {
             query?: never;
@@ -1489,6 +1529,283 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; retry after the seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage is unreachable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure (500, `internal`): the cause is logged with the request id, never sent. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    whoami: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The session token, when Authorization is the app’s own. */
+                "x-session-token"?: string;
+                /** @description The session cookie of the sign-in page (__Host-sessiond, __Secure-sessiond or sessiond). */
+                cookie?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        active: boolean;
+                        /** @description Why the token is not active (only when active is false): `rotated` is a token replaced by `POST /v1/sessions/rotate` (its session may still be active under the new token); `unknown` a token never issued or of a session deleted after its retention. */
+                        reason?: "expired" | "idle_timeout" | "revoked" | "evicted" | "rotated" | "unknown";
+                        /** Session */
+                        session?: {
+                            id: string;
+                            subjectType: "user" | "credential";
+                            userId: string | null;
+                            credentialId: string | null;
+                            subjectName?: string | null;
+                            /** @description In lists: the device, read from the user agent. */
+                            device?: {
+                                browser: string | null;
+                                operatingSystem: string | null;
+                                platform: string | null;
+                            };
+                            organizationId: string;
+                            role: string;
+                            persistent: boolean;
+                            /** @description Whether the current policy considers the session active now. */
+                            active: boolean;
+                            endReason: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            lastActiveAt: string;
+                            /**
+                             * Format: date-time
+                             * @description Absolute deadline: the session ends then however active it is.
+                             */
+                            expiresAt: string;
+                            idleExpiresAt: string | null;
+                            endedAt: string | null;
+                            location: {
+                                ip: string | null;
+                                userAgent: string | null;
+                                country: string | null;
+                                city: string | null;
+                                lastIp: string | null;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Invalid request (body, query, path or URL); `details` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        active: boolean;
+                        /** @description Why the token is not active (only when active is false): `rotated` is a token replaced by `POST /v1/sessions/rotate` (its session may still be active under the new token); `unknown` a token never issued or of a session deleted after its retention. */
+                        reason?: "expired" | "idle_timeout" | "revoked" | "evicted" | "rotated" | "unknown";
+                        /** Session */
+                        session?: {
+                            id: string;
+                            subjectType: "user" | "credential";
+                            userId: string | null;
+                            credentialId: string | null;
+                            subjectName?: string | null;
+                            /** @description In lists: the device, read from the user agent. */
+                            device?: {
+                                browser: string | null;
+                                operatingSystem: string | null;
+                                platform: string | null;
+                            };
+                            organizationId: string;
+                            role: string;
+                            persistent: boolean;
+                            /** @description Whether the current policy considers the session active now. */
+                            active: boolean;
+                            endReason: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            lastActiveAt: string;
+                            /**
+                             * Format: date-time
+                             * @description Absolute deadline: the session ends then however active it is.
+                             */
+                            expiresAt: string;
+                            idleExpiresAt: string | null;
+                            endedAt: string | null;
+                            location: {
+                                ip: string | null;
+                                userAgent: string | null;
+                                country: string | null;
+                                city: string | null;
+                                lastIp: string | null;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage is unreachable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure (500, `internal`): the cause is logged with the request id, never sent. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    forwardAuth: {
+        parameters: {
+            query?: {
+                mode?: "nginx";
+            };
+            header?: {
+                /** @description The session token, when Authorization is the app’s own. */
+                "x-session-token"?: string;
+                /** @description The session cookie of the sign-in page (__Host-sessiond, __Secure-sessiond or sessiond). */
+                cookie?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Allowed: the identity headers, no body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description To the sign-in page. */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (body, query, path or URL); `details` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        active: boolean;
+                        /** @description Why the token is not active (only when active is false): `rotated` is a token replaced by `POST /v1/sessions/rotate` (its session may still be active under the new token); `unknown` a token never issued or of a session deleted after its retention. */
+                        reason?: "expired" | "idle_timeout" | "revoked" | "evicted" | "rotated" | "unknown";
+                        /** Session */
+                        session?: {
+                            id: string;
+                            subjectType: "user" | "credential";
+                            userId: string | null;
+                            credentialId: string | null;
+                            subjectName?: string | null;
+                            /** @description In lists: the device, read from the user agent. */
+                            device?: {
+                                browser: string | null;
+                                operatingSystem: string | null;
+                                platform: string | null;
+                            };
+                            organizationId: string;
+                            role: string;
+                            persistent: boolean;
+                            /** @description Whether the current policy considers the session active now. */
+                            active: boolean;
+                            endReason: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            lastActiveAt: string;
+                            /**
+                             * Format: date-time
+                             * @description Absolute deadline: the session ends then however active it is.
+                             */
+                            expiresAt: string;
+                            idleExpiresAt: string | null;
+                            endedAt: string | null;
+                            location: {
+                                ip: string | null;
+                                userAgent: string | null;
+                                country: string | null;
+                                city: string | null;
+                                lastIp: string | null;
+                            };
+                        };
+                    };
                 };
             };
             /** @description Too many requests; retry after the seconds in `Retry-After`. */
