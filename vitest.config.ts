@@ -30,6 +30,7 @@ const BOTH_BACKENDS_FILES = [
   'test/dynatrace.test.ts',
   'test/edge-failures.test.ts',
   'test/fast-introspect.test.ts',
+  'test/forward-auth-proxies.test.ts',
   'test/fuzz.test.ts',
   'test/geoip.test.ts',
   'test/http-edge.test.ts',

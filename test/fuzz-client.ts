@@ -100,6 +100,17 @@ export const native: Surface = {
   bodyLimit: 65_536,
 };
 
+/** GET /v1/sessions/whoami and /v1/forward-auth: native errors, but a 401 is the inactive introspection answer. */
+export const nativeSessionCheck: Surface = {
+  ...native,
+  checkError(r, what) {
+    if (r.status !== 401) return native.checkError(r, what);
+    keysOnly(r.json, ['active', 'reason'], ['active', 'reason'], what);
+    expect(r.json.active, what).toBe(false);
+    expect(r.headers['www-authenticate'], what).toMatch(/^Bearer realm="sessiond"/);
+  },
+};
+
 export const looker: Surface = {
   name: 'looker',
   isError: (r) => r.status >= 400,

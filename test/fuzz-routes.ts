@@ -1,9 +1,12 @@
-import { connect, dynatrace, logscale, looker, native, type Res, zitadelRest } from './fuzz-client.js';
+import { connect, dynatrace, logscale, looker, native, nativeSessionCheck, type Res, zitadelRest } from './fuzz-client.js';
 import { isEnum, MISSING, PW, type Route, type Shape, typesOf } from './fuzz-input.js';
 import { BOOTSTRAP } from './helpers.js';
 
 // Every route the fuzz test attacks (test/fuzz.test.ts), each with a base request that passes the
 // surface's schema and still changes nothing: conflicts, ids that name nothing, no-op writes.
+
+/** The session checks by GET: a session token, not a credential; their 401 is the inactive introspection answer. */
+const SESSION_CHECKS = ['GET /v1/sessions/whoami', 'GET /v1/forward-auth'];
 
 /**
  * The native routes from the OpenAPI document, and the compatibility surfaces' routes by hand;
@@ -99,7 +102,7 @@ export async function fuzzRoutes(api: (method: string, path: string, body?: unkn
       const hand = nativeBases[name];
       const reads = method === 'GET';
       routes.push({
-        surface: native,
+        surface: SESSION_CHECKS.includes(name) ? nativeSessionCheck : native,
         name,
         method,
         path: tpl,
@@ -130,6 +133,7 @@ export async function fuzzRoutes(api: (method: string, path: string, body?: unkn
           'POST /v1/sessions/revoke-others',
           'POST /v1/sessions/rotate',
           'POST /v1/sessions/password',
+          ...SESSION_CHECKS,
         ].includes(name),
         mayPass: reads || passes.has(name),
         hand: !bodyShape || hand !== undefined,

@@ -238,14 +238,10 @@ export function sessionGetRoutes(app: App, gets: SessionGets): void {
     gets.serve(req.raw, reply.raw, kind);
     done();
   };
+  const TOKEN_SOURCES = 'The session token from Authorization: Bearer, else X-Session-Token, else the session cookie of the sign-in page.';
   const checked = {
     ...NO_CREDENTIAL,
     tags: ['sessions'],
-    headers: Type.Object({
-      authorization: Type.Optional(Type.String({ description: 'Bearer <session token>' })),
-      'x-session-token': Type.Optional(Type.String({ description: 'The session token, when Authorization is the app’s own.' })),
-      cookie: Type.Optional(Type.String({ description: 'The session cookie of the sign-in page (__Host-sessiond, __Secure-sessiond or sessiond).' })),
-    }),
     // 400: what the HTTP parser refuses; the 401 is the introspection answer, not an error.
     errors: [400, 429, 503] as const,
   };
@@ -257,7 +253,7 @@ export function sessionGetRoutes(app: App, gets: SessionGets): void {
         ...checked,
         operationId: 'whoami',
         summary: 'The session of this request (bearer token, X-Session-Token or the session cookie); counts as use',
-        description: `200: the introspection answer of the active session. ${identity} 401 with WWW-Authenticate when not active.`,
+        description: `${TOKEN_SOURCES} 200: the introspection answer of the active session. ${identity} 401 with WWW-Authenticate when not active.`,
         response: { 200: Introspection, 401: Introspection },
       },
       onRequest: take('whoami'),
@@ -268,8 +264,7 @@ export function sessionGetRoutes(app: App, gets: SessionGets): void {
     ...checked,
     operationId: 'forwardAuth',
     summary: 'The session check for reverse proxies (nginx auth_request, Traefik ForwardAuth, Caddy forward_auth, Envoy ext_authz)',
-    description: `200 with an empty body: allow. ${identity} Not signed in: a browser navigation from a trusted proxy gets 302 (303 after another method) to the sign-in page with rd=<original URL>; anything else (and ?mode=nginx) 401.`,
-    querystring: Type.Object({ mode: Type.Optional(Type.Literal('nginx')) }),
+    description: `${TOKEN_SOURCES} Any method; a path may follow (Envoy). 200 with an empty body: allow. ${identity} Not signed in: a browser navigation from a trusted proxy gets 302 (303 after another method) to the sign-in page with rd=<original URL>; anything else, and ?mode=nginx, 401.`,
     response: {
       200: Type.Null({ description: 'Allowed: the identity headers, no body.' }),
       302: Type.Null({ description: 'To the sign-in page.' }),
