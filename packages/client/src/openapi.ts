@@ -137,7 +137,7 @@ export interface paths {
         };
         /**
          * The session of this request (bearer token, X-Session-Token or the session cookie); counts as use
-         * @description 200: the introspection answer of the active session. Identity in X-Sessiond-User-Id, -Login-Name, -Organization-Id, -Role, -Session-Id and -Session-Expires (docs/forward-auth.md). 401 with WWW-Authenticate when not active.
+         * @description The session token from Authorization: Bearer, else X-Session-Token, else the session cookie of the sign-in page. 200: the introspection answer of the active session. Identity in X-Sessiond-User-Id, -Login-Name, -Organization-Id, -Role, -Session-Id and -Session-Expires (docs/forward-auth.md). 401 with WWW-Authenticate when not active.
          */
         get: operations["whoami"];
         put?: never;
@@ -157,7 +157,7 @@ export interface paths {
         };
         /**
          * The session check for reverse proxies (nginx auth_request, Traefik ForwardAuth, Caddy forward_auth, Envoy ext_authz)
-         * @description 200 with an empty body: allow. Identity in X-Sessiond-User-Id, -Login-Name, -Organization-Id, -Role, -Session-Id and -Session-Expires (docs/forward-auth.md). Not signed in: a browser navigation from a trusted proxy gets 302 (303 after another method) to the sign-in page with rd=<original URL>; anything else (and ?mode=nginx) 401.
+         * @description The session token from Authorization: Bearer, else X-Session-Token, else the session cookie of the sign-in page. Any method; a path may follow (Envoy). 200 with an empty body: allow. Identity in X-Sessiond-User-Id, -Login-Name, -Organization-Id, -Role, -Session-Id and -Session-Expires (docs/forward-auth.md). Not signed in: a browser navigation from a trusted proxy gets 302 (303 after another method) to the sign-in page with rd=<original URL>; anything else, and ?mode=nginx, 401.
          */
         get: operations["forwardAuth"];
         put?: never;
@@ -1565,12 +1565,7 @@ export interface operations {
     whoami: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description The session token, when Authorization is the app’s own. */
-                "x-session-token"?: string;
-                /** @description The session cookie of the sign-in page (__Host-sessiond, __Secure-sessiond or sessiond). */
-                cookie?: string;
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -1720,15 +1715,8 @@ export interface operations {
     };
     forwardAuth: {
         parameters: {
-            query?: {
-                mode?: "nginx";
-            };
-            header?: {
-                /** @description The session token, when Authorization is the app’s own. */
-                "x-session-token"?: string;
-                /** @description The session cookie of the sign-in page (__Host-sessiond, __Secure-sessiond or sessiond). */
-                cookie?: string;
-            };
+            query?: never;
+            header?: never;
             path?: never;
             cookie?: never;
         };
