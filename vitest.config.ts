@@ -46,13 +46,15 @@ const BOTH_BACKENDS_FILES = [
   'test/signin.test.ts',
   'test/smoke.test.ts',
   'test/zitadel-*.test.ts',
+  'packages/client/test/client.test.ts',
+  'packages/client/test/middleware.test.ts',
 ];
 
 const sqlite: TestProjectInlineConfiguration = {
   extends: true,
   test: {
     name: 'sqlite',
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
     exclude: [...configDefaults.exclude, ...POSTGRES_ONLY_FILES],
     env: { SESSIOND_TEST_BACKEND: 'sqlite' },
   },
