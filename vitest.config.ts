@@ -31,6 +31,7 @@ const BOTH_BACKENDS_FILES = [
   'test/edge-failures.test.ts',
   'test/fast-introspect.test.ts',
   'test/forward-auth-proxies.test.ts',
+  'test/forward-auth-browser.test.ts',
   'test/fuzz.test.ts',
   'test/geoip.test.ts',
   'test/http-edge.test.ts',
