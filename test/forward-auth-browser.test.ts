@@ -30,8 +30,10 @@ describe.skipIf(!present)('an app behind nginx, signed in through the hosted pag
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    // Plain http on 127.0.0.1: the cookie is `sessiond`, without Secure (accepted only on loopback).
-    t = await startTestApp({ cookieSecure: false, trustProxy: '127.0.0.1,::1', allowedRedirectDomains: '127.0.0.1' }, { listen: true });
+    // Plain http on 127.0.0.1: the cookie is `sessiond`, without Secure (accepted only on loopback). No
+    // SESSIOND_ALLOWED_REDIRECT_DOMAINS, as in the README: the app's own host (X-Forwarded-Host from
+    // the trusted proxy) is where the sign-in page may send the browser back.
+    t = await startTestApp({ cookieSecure: false, trustProxy: '127.0.0.1,::1' }, { listen: true });
     userId = (await t.req('POST', '/v1/users', { loginName: 'erin', password: PW })).body.id;
     app = await startUpstream();
     proxy = await startProxy('nginx', { sessiondPort: Number(new URL(t.url).port), appPort: app.port });
